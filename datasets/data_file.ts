@@ -1,0 +1,99 @@
+/**
+ * Reads one data file (JSONL, JSON, Parquet or CSV) into rows, hashing its bytes.
+ *
+ * @module
+ */
+import { createHash, type Hash } from "node:crypto";
+import { parseCsvRows } from "./csv.ts";
+import { concatBytes, JsonlReader, parseJsonRows } from "./json_rows.ts";
+import { looksLikeParquet, parseParquetRows } from "./parquet.ts";
+
+/** The data file formats skyeval reads. */
+export type DataFormat = "jsonl" | "json" | "parquet" | "csv";
+
+/** Where a data file's bytes are: on disk, or already in memory. */
+export type DataInput = { path: string } | { bytes: Uint8Array };
+
+/** The rows of a data file and the digest of the bytes they came from. */
+export interface DataFileContent {
+  rows: Record<string, unknown>[];
+  /** sha256 hex of the file's bytes. */
+  sha256: string;
+  size: number;
+}
+
+/** The format a file name implies by its extension (a URL's query is ignored), or `null`. */
+export function formatOfName(name: string): DataFormat | null {
+  const base = name.replace(/[?#].*$/, "").toLowerCase();
+  if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) return "jsonl";
+  if (base.endsWith(".json")) return "json";
+  if (base.endsWith(".parquet")) return "parquet";
+  if (base.endsWith(".csv")) return "csv";
+  return null;
+}
+
+/** The format of some bytes judged by their content: Parquet magic, JSON, else CSV. */
+export function sniffFormat(bytes: Uint8Array): DataFormat {
+  if (looksLikeParquet(bytes)) return "parquet";
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\ufeff/, "")
+    .trimStart();
+  if (head.startsWith("[")) return "json";
+  if (head.startsWith("{")) return "json";
+  return "csv";
+}
+
+/**
+ * Reads a data file. JSONL on disk is parsed as it streams, so a file is never held
+ * in memory twice. Every byte read is also fed to `hashers` (for a run's content hash).
+ * Parse failures throw `SyntaxError` (naming the line for JSONL); I/O errors propagate.
+ */
+export async function readDataFile(
+  input: DataInput,
+  format: DataFormat,
+  options: { field?: string; hashers?: Hash[] } = {},
+): Promise<DataFileContent> {
+  const own = createHash("sha256");
+  const hashers = [own, ...(options.hashers ?? [])];
+  let size = 0;
+  const feed = (chunk: Uint8Array) => {
+    size += chunk.length;
+    for (const h of hashers) h.update(chunk);
+  };
+  if (format === "jsonl" && "path" in input) {
+    const reader = new JsonlReader();
+    const rows: Record<string, unknown>[] = [];
+    // The stream closes the file when it ends, and is cancelled (closing it) on a throw.
+    const file = await Deno.open(input.path, { read: true });
+    for await (const chunk of file.readable) {
+      feed(chunk);
+      for (const row of reader.push(chunk)) rows.push(row);
+    }
+    for (const row of reader.finish()) rows.push(row);
+    return { rows, sha256: own.digest("hex"), size };
+  }
+  const bytes = "bytes" in input ? input.bytes : await Deno.readFile(input.path);
+  feed(bytes);
+  const rows = await parseBytes(bytes, format, options.field);
+  return { rows, sha256: own.digest("hex"), size };
+}
+
+async function parseBytes(
+  bytes: Uint8Array,
+  format: DataFormat,
+  field: string | undefined,
+): Promise<Record<string, unknown>[]> {
+  switch (format) {
+    case "parquet":
+      return await parseParquetRows(bytes);
+    case "csv":
+      return parseCsvRows(new TextDecoder().decode(bytes));
+    case "json":
+      return parseJsonRows(new TextDecoder().decode(bytes), field);
+    case "jsonl": {
+      const reader = new JsonlReader();
+      return reader.push(bytes).concat(reader.finish());
+    }
+  }
+}
+
+export { concatBytes };

@@ -1,0 +1,78 @@
+/**
+ * Parquet decoding with hyparquet, every codec `datasets` and pyarrow write.
+ *
+ * @module
+ */
+import { parquetReadObjects } from "hyparquet";
+import type { Compressors } from "hyparquet";
+import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
+import { toPlainRow } from "./plain_values.ts";
+
+/** Decompressors for the codecs hyparquet lacks (it has SNAPPY built in). */
+export const PARQUET_COMPRESSORS: Compressors = {
+  GZIP: (input) => new Uint8Array(gunzipSync(input)),
+  BROTLI: (input) => new Uint8Array(brotliDecompressSync(input)),
+  ZSTD: (input) => new Uint8Array(zstdDecompressSync(input)),
+  LZ4_RAW: (input, outputLength) => lz4BlockDecompress(input, outputLength),
+};
+
+/** Whether `bytes` starts and ends with the Parquet magic `PAR1`. */
+export function looksLikeParquet(bytes: Uint8Array): boolean {
+  const magic = (at: number) =>
+    bytes[at] === 0x50 && bytes[at + 1] === 0x41 && bytes[at + 2] === 0x52 &&
+    bytes[at + 3] === 0x31;
+  return bytes.length >= 12 && magic(0) && magic(bytes.length - 4);
+}
+
+/**
+ * Every row of a Parquet file as plain JSON values (see `toPlainValue`).
+ * Throws `SyntaxError` when the bytes are not a readable Parquet file.
+ */
+export async function parseParquetRows(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
+  if (!looksLikeParquet(bytes)) throw new SyntaxError("not a Parquet file (no PAR1 magic)");
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await parquetReadObjects({
+      file: file as ArrayBuffer,
+      compressors: PARQUET_COMPRESSORS,
+    });
+  } catch (error) {
+    throw new SyntaxError(`unreadable Parquet (${(error as Error).message})`);
+  }
+  return rows.map(toPlainRow);
+}
+
+/** Decodes one raw LZ4 block (no frame) of known decompressed size. */
+function lz4BlockDecompress(input: Uint8Array, outputLength: number): Uint8Array {
+  const out = new Uint8Array(outputLength);
+  let i = 0;
+  let o = 0;
+  while (i < input.length) {
+    const token = input[i++];
+    let literals = token >> 4;
+    if (literals === 15) {
+      let b: number;
+      do {
+        b = input[i++];
+        literals += b;
+      } while (b === 255);
+    }
+    out.set(input.subarray(i, i + literals), o);
+    i += literals;
+    o += literals;
+    if (i >= input.length) break;
+    const offset = input[i] | (input[i + 1] << 8);
+    i += 2;
+    let match = (token & 15) + 4;
+    if ((token & 15) === 15) {
+      let b: number;
+      do {
+        b = input[i++];
+        match += b;
+      } while (b === 255);
+    }
+    for (let k = 0; k < match; k++, o++) out[o] = out[o - offset];
+  }
+  return out;
+}
