@@ -1,0 +1,89 @@
+/**
+ * The skyeval command line: `evaluate`, `generate`, `score`, `grade`,
+ * `list`, `demo`. The only module that reads argv and the environment,
+ * prints, or exits.
+ *
+ * @module
+ */
+import { type CommandIO, UsageError } from "./cli/io.ts";
+import { runEvaluate } from "./cli/evaluate.ts";
+import { runScore } from "./cli/score.ts";
+import { runList } from "./cli/list.ts";
+import { runDemo } from "./cli/demo.ts";
+import { runGrade } from "./cli/grade.ts";
+import { VERSION } from "./version.ts";
+
+const HELP = `skyeval ${VERSION}: evaluate LLMs on reasoning benchmarks (SkyThought-compatible)
+
+Usage: skyeval <command> [options]
+
+Commands:
+  evaluate   generate responses for a task and score them
+  generate   generate responses and save them unscored
+  score      re-score a run folder in place
+  grade      grade a JSONL file of responses (math, multiple choice, code)
+  list       list tasks, models or prompts
+  demo       run a complete evaluation against a local replay server
+
+Run "skyeval <command> --help" for a command's options.`;
+
+async function main(args: string[], io: CommandIO): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "evaluate":
+    case "generate":
+      return await runEvaluate(command, rest, io);
+    case "score":
+      return await runScore(rest, io);
+    case "grade":
+      return await runGrade(rest, { ...io, stderr: io.stderr });
+    case "list":
+      return await runList(rest, io);
+    case "demo":
+      return await runDemo(rest, io);
+    case "--version":
+    case "-V":
+      io.print(`skyeval ${VERSION}`);
+      return 0;
+    case undefined:
+    case "--help":
+    case "-h":
+    case "help":
+      io.print(HELP);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`Unknown command "${command}" (see "skyeval --help")`);
+  }
+}
+
+if (import.meta.main) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  Deno.addSignalListener("SIGINT", () => {
+    if (++interrupts > 1) Deno.exit(130);
+    console.error("\ninterrupt: finishing in-flight writes (Ctrl-C again to quit at once)");
+    controller.abort(new DOMException("Interrupted", "AbortError"));
+  });
+  const encoder = new TextEncoder();
+  const io: CommandIO = {
+    stdin: Deno.stdin.readable,
+    stdout: Deno.stdout.writable,
+    stderr: (line) => console.error(line),
+    print: (line) => Deno.stdout.writeSync(encoder.encode(line + "\n")),
+    env: (name) => Deno.env.get(name),
+    isTerminal: Deno.stderr.isTerminal(),
+    signal: controller.signal,
+  };
+  let code: number;
+  try {
+    code = await main(Deno.args, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const known = error instanceof UsageError || error instanceof TypeError ||
+      ["DatasetError", "TaskConfigError", "RunDirError", "BackendError"].includes((error as Error)?.name);
+    console.error(`error: ${message.split("\n")[0]}`);
+    if (!known && Deno.env.get("SKYEVAL_DEBUG")) console.error(error);
+    code = known ? 2 : 1;
+  }
+  Deno.exit(code);
+}

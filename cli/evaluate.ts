@@ -1,0 +1,309 @@
+/**
+ * `skyeval evaluate` and `skyeval generate`: load a task's dataset, build
+ * conversations, generate through a backend, (score,) and write the run
+ * folder. Flags keep SkyThought's names and meaning.
+ *
+ * @module
+ */
+import { createBackend } from "../backends/mod.ts";
+import { configurationOf, DEFAULT_SAMPLING, type RunSpec, runHash } from "../core/run_spec.ts";
+import { prepareSamples } from "../core/prepare.ts";
+import { isNonEmptyDir, readSamples, RUN_FILES, runDirName, SampleLog, writeJson } from "../core/run_dir.ts";
+import { runSamples, writeRunFiles } from "../core/run.ts";
+import { summarize } from "../core/summary.ts";
+import { hashValue } from "../core/hash.ts";
+import { datasetSourceOf, type DatasetSource } from "../datasets/source.ts";
+import { loadDataset } from "../datasets/mod.ts";
+import { loadModelCatalog, resolveModelConfig } from "../models/model_config.ts";
+import { loadTask, withTaskArgs } from "../tasks/registry.ts";
+import type { TaskDefinition } from "../tasks/schema.ts";
+import { VERSION } from "../version.ts";
+import { intFlag, multiArgsFlag, parseFlags, unescapeFlag } from "./flags.ts";
+import { type CommandIO, UsageError } from "./io.ts";
+import { chooseScorers } from "./scorers.ts";
+import { progressReporter } from "./progress.ts";
+
+const FLAGS = {
+  task: { type: "string" },
+  model: { type: "string" },
+  backend: { type: "string", default: "vllm" },
+  "backend-args": { type: "string" },
+  "sampling-params": { type: "string" },
+  n: { type: "string" },
+  "batch-size": { type: "string" },
+  "system-prompt-name": { type: "string" },
+  "system-prompt": { type: "string" },
+  "assistant-prefill": { type: "string" },
+  "result-dir": { type: "string" },
+  start: { type: "string" },
+  end: { type: "string" },
+  seed: { type: "string" },
+  overwrite: { type: "boolean", default: false },
+  "resume-from": { type: "string" },
+  "task-args": { type: "string" },
+  "as-test": { type: "boolean", default: false },
+  "dataset-path": { type: "string" },
+  concurrency: { type: "string" },
+  scorer: { type: "string" },
+  "tasks-dir": { type: "string", multiple: true },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Help text for `evaluate` / `generate`. */
+export function evaluateHelp(command: "evaluate" | "generate"): string {
+  const what = command === "evaluate"
+    ? "Generate responses for a task and score them."
+    : "Generate responses for a task and save them unscored (score later with `skyeval score`).";
+  return `Usage: skyeval ${command} --task TASK --model MODEL [options]
+
+${what}
+
+Required:
+  --task TASK                 task name (see \`skyeval list tasks\`) or a task file path (.yaml)
+  --model MODEL               model id (HF repo id, local path or API model name)
+
+Generation:
+  --backend NAME              openai | vllm | ray (default: vllm); all talk HTTP
+  --backend-args K=V,...      e.g. base_url=http://host:8000/v1 or tensor_parallel_size=8 (or JSON)
+  --sampling-params K=V,...   merged over temperature=0,top_p=1,max_tokens=32768 (or JSON)
+  --n N                       responses per problem (temperature 0 forces 1)
+  --batch-size N              accepted for compatibility; use --concurrency
+  --concurrency N             requests in flight (default: the backend's limit)
+  --system-prompt-name NAME   a named system prompt (see \`skyeval list prompts\`)
+  --system-prompt TEXT        a literal system prompt (\\n escapes decoded)
+  --assistant-prefill TEXT    text the model continues, e.g. "<think>\\n"
+
+Data:
+  --dataset-path PATH         local .jsonl/.json/.parquet/.csv instead of the task's dataset
+  --task-args K=V,...         override task file fields, e.g. dataset_split=test
+  --start N / --end N         row range after filtering (end exclusive, negative = all)
+  --as-test                   smoke test: 10 rows, max_tokens 2048
+  --seed N                    seed for option shuffles (default 41)
+  --tasks-dir DIR             extra folder of task files (repeatable)
+
+Output:
+  --result-dir DIR            parent of the run folder (default ./)
+  --resume-from DIR           continue a run folder: finished samples are kept, the rest generated
+  --overwrite                 reuse a non-empty run folder, starting it afresh
+${command === "evaluate" ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n" : ""}
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT, SKYEVAL_CACHE_DIR.`;
+}
+
+function cacheDir(io: CommandIO): string {
+  const explicit = io.env("SKYEVAL_CACHE_DIR");
+  if (explicit) return explicit;
+  const base = io.env("XDG_CACHE_HOME") ?? `${io.env("HOME") ?? "."}/.cache`;
+  return `${base}/skyeval`;
+}
+
+function datasetSource(task: TaskDefinition, datasetPath: string | undefined): DatasetSource {
+  if (datasetPath) return { kind: "file", path: datasetPath };
+  const { dataset_path, dataset_subset, dataset_split, dataset_kwargs } = task.config;
+  const { revision, ...kwargs } = dataset_kwargs as { revision?: string };
+  try {
+    return datasetSourceOf(dataset_path, {
+      subset: dataset_subset,
+      split: dataset_split,
+      revision: revision ?? null,
+      kwargs,
+    });
+  } catch (error) {
+    throw new UsageError(`Task "${task.name}": ${(error as Error).message}`);
+  }
+}
+
+/** Runs `evaluate` or `generate`; returns the exit code. */
+export async function runEvaluate(
+  command: "evaluate" | "generate",
+  args: string[],
+  io: CommandIO,
+): Promise<number> {
+  const { values: flags } = parseFlags(command, args, FLAGS);
+  if (flags.help) {
+    io.print(evaluateHelp(command));
+    return 0;
+  }
+  if (!flags.task) throw new UsageError(`${command}: missing option --task`);
+  if (!flags.model) throw new UsageError(`${command}: missing option --model`);
+  const backendName = flags.backend.toLowerCase();
+  if (backendName !== "openai" && backendName !== "vllm" && backendName !== "ray") {
+    throw new UsageError(`--backend must be openai, vllm or ray, got "${flags.backend}"`);
+  }
+  if (flags["resume-from"] && flags.overwrite) {
+    throw new UsageError("Use either --resume-from or --overwrite, not both");
+  }
+
+  let task = await loadTask(flags.task, { dirs: flags["tasks-dir"] ?? [] });
+  const taskArgs = multiArgsFlag("task-args", flags["task-args"]);
+  if (Object.keys(taskArgs).length) {
+    task = { ...task, config: withTaskArgs(task.config, taskArgs, task.name) };
+  }
+  const model = resolveModelConfig(flags.model, await loadModelCatalog(), {
+    systemPromptName: flags["system-prompt-name"] ?? null,
+    systemPrompt: unescapeFlag(flags["system-prompt"]) ?? null,
+    assistantPrefill: unescapeFlag(flags["assistant-prefill"]) ?? null,
+  });
+  if (!model.system_prompt && !(flags.model in (await loadModelCatalog()).models)) {
+    io.stderr(`note: model "${flags.model}" has no configured system prompt; none is sent`);
+  }
+
+  const sampling: Record<string, unknown> = {
+    ...DEFAULT_SAMPLING,
+    ...multiArgsFlag("sampling-params", flags["sampling-params"]),
+  };
+  if (flags.n !== undefined) sampling.n = intFlag("n", flags.n, 1, 1);
+  let n = intFlag("n", sampling.n === undefined ? undefined : String(sampling.n), 1, 1);
+  if (Number(sampling.temperature) === 0 && n > 1) {
+    io.stderr("warning: Temperature 0 does not support multiple samples. Setting n=1.");
+    n = 1;
+  }
+  sampling.n = n;
+  if (flags["as-test"]) sampling.max_tokens = 2048;
+  const backendArgs = multiArgsFlag("backend-args", flags["backend-args"]);
+  if (flags["batch-size"] !== undefined) {
+    intFlag("batch-size", flags["batch-size"], 64, 1);
+    if (backendName !== "vllm") {
+      throw new UsageError("Batch size is only supported for the vllm backend");
+    }
+  }
+  let start = intFlag("start", flags.start, 0, 0);
+  let end = intFlag("end", flags.end, -1);
+  if (flags["as-test"]) end = start + 10;
+  const seed = intFlag("seed", flags.seed, 41);
+
+  const spec: RunSpec = {
+    task,
+    model,
+    backend: { name: backendName, args: backendArgs },
+    sampling,
+    n,
+    start,
+    end,
+    seed,
+    asTest: flags["as-test"],
+    datasetPath: flags["dataset-path"] ?? null,
+  };
+  const hash = await runHash(spec);
+  let runDir: string;
+  if (flags["resume-from"]) {
+    runDir = flags["resume-from"].replace(/\/+$/, "");
+    try {
+      if (!(await Deno.stat(runDir)).isDirectory) throw new Error();
+    } catch {
+      throw new UsageError(`--resume-from: run folder "${runDir}" does not exist`);
+    }
+  } else {
+    const parent = (flags["result-dir"] ?? "./").replace(/\/+$/, "") || ".";
+    runDir = `${parent}/${runDirName(flags.model, task.name, hash)}`;
+    if (!flags.overwrite && await isNonEmptyDir(runDir)) {
+      throw new UsageError(
+        `Run folder "${runDir}" already exists and is not empty: pass --resume-from ${runDir} to continue it or --overwrite to start it afresh`,
+      );
+    }
+  }
+
+  // Everything a user can get wrong is checked before anything is written.
+  const source = datasetSource(task, flags["dataset-path"]);
+  const cache = cacheDir(io);
+  const loadOptions = {
+    hubEndpoint: io.env("HF_ENDPOINT"),
+    hubToken: io.env("HF_TOKEN") ?? null,
+    cacheDir: cache,
+    signal: io.signal,
+  };
+  io.stderr(`loading ${source.kind === "file" ? source.path : task.config.dataset_path} ...`);
+  const dataset = await loadDataset(source, loadOptions);
+  const samples = await prepareSamples(task, dataset.rows, {
+    model,
+    start,
+    end,
+    seed,
+    loadAuxiliary: async (aux) => (await loadDataset(aux, loadOptions)).rows,
+  });
+  if (samples.length === 0) throw new UsageError(`Task "${task.name}" selected no rows`);
+  const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io.stderr) : null;
+
+  const backend = await createBackend(backendName, flags.model, backendArgs, {
+    env: { openaiApiKey: io.env("OPENAI_API_KEY"), openaiBaseUrl: io.env("OPENAI_BASE_URL") },
+    onLog: io.stderr,
+  });
+  try {
+    await Deno.mkdir(runDir, { recursive: true });
+    const samplesPath = `${runDir}/${RUN_FILES.samples}`;
+    const existing = flags["resume-from"] ? (await readSamples(samplesPath)).records : new Map();
+    const log = await SampleLog.open(samplesPath, { truncate: flags.overwrite });
+    const fingerprint = {
+      run_hash: hash,
+      dataset: { origin: dataset.origin, sha256: dataset.contentHash, rows: dataset.rows.length },
+      prompt_sha256: await hashValue(samples.map((s) => s.messages)),
+      sampling,
+      backend: { name: backendName, model: flags.model },
+      task_version: task.config.version,
+      skyeval_version: VERSION,
+    };
+    const configuration = configurationOf(spec);
+    const context = (status: "running" | "generated" | "scored") => ({
+      configuration,
+      n,
+      status,
+      scoring: scoring?.describe() ?? null,
+      fingerprint,
+      version: VERSION,
+    });
+    await writeJson(`${runDir}/${RUN_FILES.summary}`, summarize([...existing.values()], context("running")));
+    io.stderr(`run folder: ${runDir} (${samples.length} problems x ${n}, ${existing.size} already done)`);
+
+    const progress = progressReporter(io, samples.length);
+    let records;
+    try {
+      records = await runSamples(samples, {
+        backend,
+        n,
+        sampling,
+        existing,
+        log,
+        ...(scoring ? { scorers: scoring.scorers } : {}),
+        concurrency: intFlag("concurrency", flags.concurrency, backend.maxConcurrency, 1),
+        signal: io.signal,
+        onProgress: progress.update,
+      });
+    } catch (error) {
+      progress.done();
+      await log.close();
+      if (io.signal.aborted) {
+        const saved = (await readSamples(samplesPath)).records;
+        await writeRunFiles(runDir, [...saved.values()], context("running"));
+        io.stderr(`interrupted: ${saved.size} samples saved; continue with --resume-from ${runDir}`);
+        return 130;
+      }
+      throw error;
+    }
+    progress.done();
+    await log.close();
+    const summary = await writeRunFiles(runDir, records, context(scoring ? "scored" : "generated"));
+    if (scoring) await scoring.close();
+    report(io, summary, runDir);
+    return summary.errored_samples > 0 ? 1 : 0;
+  } finally {
+    await backend.close();
+  }
+}
+
+function report(io: CommandIO, summary: ReturnType<typeof summarize>, runDir: string): void {
+  const parts = [`${summary.num_samples} problems`, `${summary.num_responses} responses`];
+  if (summary.status === "scored") {
+    parts.push(`accuracy ${(summary.accuracy * 100).toFixed(2)}%`);
+    if (summary.ci95) {
+      parts.push(`95% CI ${(summary.ci95[0] * 100).toFixed(1)}-${(summary.ci95[1] * 100).toFixed(1)}%`);
+    }
+    if (summary.pass_at_k) {
+      parts.push(Object.entries(summary.pass_at_k).map(([k, v]) => `pass@${k.slice(2)} ${v}%`).join(" "));
+    }
+    if (summary.unscored_responses) parts.push(`${summary.unscored_responses} unscored`);
+  }
+  if (summary.errored_samples) {
+    parts.push(`${summary.errored_samples} failed to generate (re-run with --resume-from to retry)`);
+  }
+  io.print(`${parts.join(", ")}`);
+  io.print(`results: ${runDir}/${RUN_FILES.summary}`);
+}

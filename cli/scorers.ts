@@ -1,0 +1,53 @@
+/**
+ * Choosing the scoring path: the native (Rust, FFI) answer grader when it
+ * is built and allowed, else the TypeScript one; the Pyodide code scorer
+ * started only when a code task needs it.
+ *
+ * @module
+ */
+import { tsAnswerGrader } from "../scoring/answer/mod.ts";
+import { openNativeAnswerGrader } from "../native/mod.ts";
+import { createCodeScorer, type CodeScorer } from "../scoring/code/mod.ts";
+import type { Scorers } from "../core/score_samples.ts";
+import { UsageError } from "./io.ts";
+
+/** `--scorer` values. */
+export type ScorerChoice = "auto" | "native" | "ts";
+
+/** Scorers plus what to record about them. */
+export interface ChosenScorers {
+  scorers: Scorers;
+  /** Recorded in `summary.json` as `scoring`. */
+  describe(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/** Picks the answer grader and prepares a lazy code scorer. */
+export function chooseScorers(choice: string | undefined, note: (line: string) => void): ChosenScorers {
+  const wanted = (choice ?? "auto") as ScorerChoice;
+  if (!["auto", "native", "ts"].includes(wanted)) {
+    throw new UsageError(`--scorer must be auto, native or ts, got "${choice}"`);
+  }
+  let answer = tsAnswerGrader();
+  let fallbackReason: string | null = null;
+  if (wanted !== "ts") {
+    const native = openNativeAnswerGrader();
+    if ("unavailable" in native) {
+      if (wanted === "native") throw new UsageError(`--scorer native: ${native.unavailable}`);
+      fallbackReason = native.unavailable;
+      note(`scoring: TypeScript grader (native library unavailable: ${native.unavailable})`);
+    } else answer = native;
+  }
+  let code: Promise<CodeScorer> | undefined;
+  return {
+    scorers: { answer, code: () => (code ??= createCodeScorer()) },
+    describe: () => ({
+      answer_path: answer.path,
+      ...(fallbackReason ? { native_unavailable: fallbackReason } : {}),
+      ...(code ? { code_sandbox: "pyodide" } : {}),
+    }),
+    async close() {
+      if (code) await (await code).close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export * from "../tests/support/openai_server.ts";

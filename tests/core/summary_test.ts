@@ -1,0 +1,49 @@
+import { assertEquals } from "../support/assert.ts";
+import { summarize } from "../../core/summary.ts";
+import type { ResponseRecord, SampleRecord } from "../../core/sample_record.ts";
+
+function response(correctness: boolean | null, tokens: number, finish = "stop"): ResponseRecord {
+  return {
+    content: "x",
+    finish_reason: finish,
+    completion_tokens: tokens,
+    correctness,
+    reason: "",
+    verdict: correctness === null ? "grader_error" : correctness ? "correct" : "incorrect",
+  };
+}
+
+function sample(id: string, responses: ResponseRecord[], promptTokens = 10): SampleRecord {
+  return { id, row: { _index: id }, messages: [], prompt_tokens: promptTokens, responses, scored: true };
+}
+
+const ctx = { configuration: {}, n: 4, status: "scored" as const, scoring: null, fingerprint: {}, version: "t" };
+
+Deno.test("summarize() counts tokens per response and prompts once per problem", () => {
+  const s = summarize([
+    sample("0", [response(true, 100), response(true, 50), response(false, 30), response(false, 20, "length")]),
+    sample("1", [response(false, 10), response(false, 10), response(false, 10), response(true, 10)], 20),
+  ], ctx);
+  assertEquals(s.total_completion_tokens, 240);
+  assertEquals(s.avg_completion_tokens, 30);
+  assertEquals(s.total_prompt_tokens, 30);
+  assertEquals(s.avg_prompt_tokens, 15);
+  assertEquals(s.accuracy, 0.375);
+  assertEquals(s.truncated_rate, 0.125);
+  assertEquals(s.verdicts, { correct: 3, incorrect: 5 });
+  // pass@1 = mean(2/4, 1/4); pass@4 = 1 for both; pass@2: 1-C(2,2)/C(4,2)=5/6 and 1-C(3,2)/C(4,2)=1/2.
+  assertEquals(s.pass_at_k, { "k=4": 100, "k=2": 66.667, "k=1": 37.5 });
+});
+
+Deno.test("summarize() leaves unscored responses and failed samples out of accuracy", () => {
+  const failed: SampleRecord = { ...sample("2", []), error: "HTTP 500", scored: false };
+  const s = summarize([
+    sample("0", [response(true, 1), response(null, 1), response(null, 1), response(false, 1)]),
+    failed,
+  ], ctx);
+  assertEquals(s.accuracy, 0.5);
+  assertEquals(s.scored_responses, 2);
+  assertEquals(s.unscored_responses, 2);
+  assertEquals(s.errored_samples, 1);
+  assertEquals(s.num_samples, 2);
+});
