@@ -1,0 +1,33 @@
+/**
+ * A deterministic work budget: the time bound of the grader. Every costly
+ * step (a token, an evaluated node, a big-number operation) spends units; a
+ * grade that runs out becomes `grader_error`. Counting work instead of
+ * reading a clock gives the TypeScript and Rust twins the same verdicts.
+ * 200,000 units take well under 50 ms on either path.
+ *
+ * @module
+ */
+
+/** Units one response may spend. */
+export const GRADE_BUDGET = 200_000;
+
+/** Thrown when a grade spends more than its budget. */
+export class BudgetExceeded extends Error {
+  constructor() {
+    super("Grading exceeded its work budget");
+    this.name = "BudgetExceeded";
+  }
+}
+
+/** The remaining work units of one grade. */
+export class Budget {
+  left: number;
+  constructor(units: number = GRADE_BUDGET) {
+    this.left = units;
+  }
+  /** Spends `units`; throws BudgetExceeded when the budget is gone. */
+  spend(units: number): void {
+    this.left -= units;
+    if (this.left < 0) throw new BudgetExceeded();
+  }
+}

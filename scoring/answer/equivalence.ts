@@ -1,0 +1,396 @@
+/**
+ * Whether two normalized math answers are equivalent: string equality, then
+ * numbers (exact for integers, 1e-4 relative otherwise, percent-aware), then
+ * structure (unions, matrices, tuples and intervals with their brackets,
+ * sets and lists in any order, equations and inequalities), then symbolic
+ * equality by exact rational evaluation or evaluation at sample points.
+ *
+ * @module
+ */
+
+import type { Budget } from "./budget.ts";
+import {
+  evalExact,
+  evalFloat,
+  type Expr,
+  hasDecimal,
+  parseExpression,
+  rationalEqual,
+  variablesOf,
+} from "./expression.ts";
+import {
+  asciiLower,
+  asciiUpper,
+  codeAt,
+  isAlnum,
+  isAlpha,
+  isDigit,
+  splitTopLevel,
+  splitTopLevelWord,
+  utf8Length,
+} from "./text.ts";
+
+/** A plain number with its exact canonical form. */
+export interface ParsedNumber {
+  canonical: string;
+  digits: string;
+  exp: number;
+  neg: boolean;
+  isInt: boolean;
+  percent: boolean;
+  value: number;
+}
+
+/** Parses a plain number (`-1,234.5e-3`, `12%`); null when `s` is anything else. */
+export function parseNumber(s: string): ParsedNumber | null {
+  let i = 0;
+  let neg = false;
+  if (s[i] === "-" || s[i] === "+") {
+    neg = s[i] === "-";
+    i++;
+  }
+  let intPart = "";
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) intPart += s[i];
+    else if (c === 44 && intPart !== "" && isDigit(s.charCodeAt(i + 1))) {
+      // grouping comma
+    } else break;
+    i++;
+  }
+  let fracPart = "";
+  let isInt = true;
+  if (s[i] === ".") {
+    isInt = false;
+    i++;
+    while (i < s.length && isDigit(s.charCodeAt(i))) fracPart += s[i++];
+  }
+  if (intPart === "" && fracPart === "") return null;
+  let exp = 0;
+  if ((s[i] === "e" || s[i] === "E") && i + 1 < s.length) {
+    let j = i + 1;
+    let eneg = false;
+    if (s[j] === "-" || s[j] === "+") {
+      eneg = s[j] === "-";
+      j++;
+    }
+    const start = j;
+    while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+    if (j === start || j - start > 6) return null;
+    exp = Number(s.slice(start, j)) * (eneg ? -1 : 1);
+    isInt = false;
+    i = j;
+  }
+  let percent = false;
+  if (s[i] === "%") {
+    percent = true;
+    isInt = false;
+    i++;
+  }
+  if (i !== s.length) return null;
+  let digits = intPart + fracPart;
+  let e = exp - fracPart.length - (percent ? 2 : 0);
+  let z = 0;
+  while (z < digits.length && digits[z] === "0") z++;
+  digits = digits.slice(z);
+  let t = digits.length;
+  while (t > 0 && digits[t - 1] === "0") t--;
+  e += digits.length - t;
+  digits = digits.slice(0, t);
+  if (digits === "") {
+    e = 0;
+    neg = false;
+  }
+  let value = Number(
+    (intPart === "" ? "0" : intPart) + "." + (fracPart === "" ? "0" : fracPart) + "e" + exp,
+  );
+  if (percent) value /= 100;
+  if (neg) value = -value;
+  return {
+    canonical: (neg ? "-" : "") + digits + "e" + e,
+    digits,
+    exp: e,
+    neg,
+    isInt,
+    percent,
+    value,
+  };
+}
+
+/** Python's `math.isclose(a, b, rel_tol=tol)`. */
+export function isClose(a: number, b: number, tol: number): boolean {
+  if (a === b) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  return Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b));
+}
+
+function shifted(n: ParsedNumber, by: number): string {
+  return n.digits === "" ? n.canonical : (n.neg ? "-" : "") + n.digits + "e" + (n.exp + by);
+}
+
+/** Whether two parsed numbers are equal (exact for integers, 1e-4 relative otherwise, percent-aware). */
+export function numbersEqual(p: ParsedNumber, r: ParsedNumber): boolean {
+  if (p.canonical === r.canonical) return true;
+  if (p.isInt && r.isInt) return false;
+  if (isClose(p.value, r.value, 1e-4)) return true;
+  if (p.percent || r.percent) {
+    if (p.canonical === shifted(r, 2) || p.canonical === shifted(r, -2)) return true;
+    if (isClose(p.value, r.value * 100, 1e-4) || isClose(p.value, r.value / 100, 1e-4)) return true;
+  }
+  return false;
+}
+
+function lastChoiceLetter(s: string): string {
+  const u = asciiUpper(s);
+  for (let i = u.length - 1; i >= 0; i--) {
+    const c = u.charCodeAt(i);
+    if (c >= 65 && c <= 69 && !isAlnum(u.charCodeAt(i - 1)) && !isAlnum(u.charCodeAt(i + 1))) {
+      return u[i];
+    }
+  }
+  return s;
+}
+
+interface Bracketed {
+  open: string;
+  close: string;
+  items: string[];
+}
+
+function closes(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+function bracketed(s: string): Bracketed {
+  const first = s[0];
+  const last = s[s.length - 1];
+  if (
+    s.length >= 2 && (first === "(" || first === "[" || first === "{") &&
+    (last === ")" || last === "]" || last === "}") && closes(s, 0) === s.length - 1
+  ) {
+    return { open: first, close: last, items: splitTopLevel(s.slice(1, -1), ",") };
+  }
+  return { open: "", close: "", items: splitTopLevel(s, ",") };
+}
+
+function allPairsEqual(a: string[], b: string[], budget: Budget): boolean {
+  for (let i = 0; i < a.length; i++) if (!mathEqual(a[i], b[i], budget)) return false;
+  return true;
+}
+
+function unorderedEqual(a: string[], b: string[], budget: Budget): boolean {
+  const used = new Array<boolean>(b.length).fill(false);
+  for (const x of a) {
+    let found = false;
+    for (let j = 0; j < b.length; j++) {
+      if (!used[j] && mathEqual(x, b[j], budget)) {
+        used[j] = true;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+const RELATIONS: readonly (readonly [string, string, boolean])[] = [
+  ["\\le", "le", false],
+  ["\\ge", "le", true],
+  ["\\lt", "lt", false],
+  ["\\gt", "lt", true],
+  ["\\ne", "ne", false],
+  ["<", "lt", false],
+  [">", "lt", true],
+  ["=", "eq", false],
+];
+
+interface Relation {
+  op: string;
+  left: string;
+  right: string;
+}
+
+function relationOf(s: string): Relation | null {
+  let found: Relation | null = null;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") depth--;
+    if (depth !== 0) continue;
+    for (const [token, op, flip] of RELATIONS) {
+      if (!s.startsWith(token, i)) continue;
+      if (token.startsWith("\\") && isAlpha(codeAt(s, i + token.length))) continue;
+      if (found !== null) return null;
+      const left = s.slice(0, i);
+      const right = s.slice(i + token.length);
+      found = flip ? { op, left: right, right: left } : { op, left, right };
+      i += token.length - 1;
+      break;
+    }
+  }
+  return found;
+}
+
+const POINTS = 4;
+
+function sampleValue(varIndex: number, point: number): number {
+  const x = (varIndex + 1) * 0.6180339887498949 + (point + 1) * 0.41421356237309503;
+  return 0.3 + (x - Math.floor(x)) * 1.9;
+}
+
+function envAt(vars: string[], point: number): Map<string, number> {
+  const env = new Map<string, number>();
+  for (let v = 0; v < vars.length; v++) env.set(vars[v], sampleValue(v, point));
+  return env;
+}
+
+function unionVars(a: Expr, b: Expr): string[] {
+  return [...new Set([...variablesOf(a), ...variablesOf(b)])].sort();
+}
+
+function expressionsEqual(a: Expr, b: Expr, budget: Budget): boolean {
+  const vars = unionVars(a, b);
+  if (vars.length === 0) {
+    const ea = evalExact(a, budget);
+    if (ea !== null) {
+      const eb = evalExact(b, budget);
+      if (eb !== null) return rationalEqual(ea, eb);
+    }
+    const fa = evalFloat(a, new Map(), budget);
+    const fb = evalFloat(b, new Map(), budget);
+    if (Number.isNaN(fa) || Number.isNaN(fb)) return false;
+    return isClose(fa, fb, hasDecimal(a) || hasDecimal(b) ? 1e-4 : 1e-9);
+  }
+  let valid = 0;
+  for (let k = 0; k < POINTS; k++) {
+    const env = envAt(vars, k);
+    const fa = evalFloat(a, env, budget);
+    const fb = evalFloat(b, env, budget);
+    if (Number.isNaN(fa) && Number.isNaN(fb)) continue;
+    if (!isClose(fa, fb, 1e-6)) return false;
+    valid++;
+  }
+  return valid >= 2;
+}
+
+function differenceExpr(r: Relation, budget: Budget): Expr | null {
+  const l = parseExpression(r.left, budget);
+  if (l === null) return null;
+  const rr = parseExpression(r.right, budget);
+  if (rr === null) return null;
+  return { k: "sub", a: l, b: rr };
+}
+
+function relationsEqual(p: Relation, r: Relation, budget: Budget): boolean {
+  if (p.op !== r.op) return false;
+  const fp = differenceExpr(p, budget);
+  const fr = differenceExpr(r, budget);
+  if (fp === null || fr === null) {
+    return asciiLower(p.left) === asciiLower(r.left) && asciiLower(p.right) === asciiLower(r.right);
+  }
+  const vars = unionVars(fp, fr);
+  const points = vars.length === 0 ? 1 : POINTS;
+  let ratio = NaN;
+  let valid = 0;
+  for (let k = 0; k < points; k++) {
+    const env = envAt(vars, k);
+    const a = evalFloat(fp, env, budget);
+    const b = evalFloat(fr, env, budget);
+    if (Number.isNaN(a) && Number.isNaN(b)) continue;
+    if (Number.isNaN(a) || Number.isNaN(b)) return false;
+    if (a === 0 && b === 0) {
+      valid++;
+      continue;
+    }
+    if (a === 0 || b === 0) return false;
+    const q = a / b;
+    if (Number.isNaN(ratio)) ratio = q;
+    else if (!isClose(q, ratio, 1e-6)) return false;
+    valid++;
+  }
+  if (valid < Math.min(points, 2)) return false;
+  if (Number.isNaN(ratio)) return true;
+  return p.op === "eq" || p.op === "ne" || ratio > 0;
+}
+
+/** Whether `s` is a short variable name usable as `x` in `x=5`. */
+function isShortName(s: string): boolean {
+  return s.length > 0 && utf8Length(s) <= 2;
+}
+
+function structuralEqual(pred: string, ref: string, budget: Budget): boolean {
+  const pu = splitTopLevelWord(pred, "\\cup");
+  const ru = splitTopLevelWord(ref, "\\cup");
+  if (pu.length > 1 || ru.length > 1) {
+    return pu.length === ru.length && allPairsEqual(pu, ru, budget);
+  }
+  const pm = pred.startsWith("\\begin{pmatrix}") && pred.endsWith("\\end{pmatrix}");
+  const rm = ref.startsWith("\\begin{pmatrix}") && ref.endsWith("\\end{pmatrix}");
+  if (pm || rm) {
+    if (!(pm && rm)) return false;
+    const prow = splitTopLevelWord(pred.slice(15, -13), "\\\\");
+    const rrow = splitTopLevelWord(ref.slice(15, -13), "\\\\");
+    if (prow.length !== rrow.length) return false;
+    for (let i = 0; i < prow.length; i++) {
+      const pc = splitTopLevel(prow[i], "&");
+      const rc = splitTopLevel(rrow[i], "&");
+      if (pc.length !== rc.length || !allPairsEqual(pc, rc, budget)) return false;
+    }
+    return true;
+  }
+  const pb = bracketed(pred);
+  const rb = bracketed(ref);
+  if (pb.items.length > 1 || rb.items.length > 1) {
+    if (pb.items.length !== rb.items.length) return false;
+    const pTuple = pb.open === "(" || pb.open === "[";
+    const rTuple = rb.open === "(" || rb.open === "[";
+    if (pTuple && rTuple) {
+      if (pb.open !== rb.open || pb.close !== rb.close) return false;
+      return allPairsEqual(pb.items, rb.items, budget);
+    }
+    if (pTuple || rTuple) return allPairsEqual(pb.items, rb.items, budget);
+    return allPairsEqual(pb.items, rb.items, budget) ||
+      unorderedEqual(pb.items, rb.items, budget);
+  }
+  if (pb.open === "{" && rb.open === "{") return mathEqual(pb.items[0], rb.items[0], budget);
+  const pr = relationOf(pred);
+  const rr = relationOf(ref);
+  if (pr !== null && rr !== null) return relationsEqual(pr, rr, budget);
+  if (pr !== null) {
+    return pr.op === "eq" && isShortName(pr.left) && mathEqual(pr.right, ref, budget);
+  }
+  if (rr !== null) {
+    return rr.op === "eq" && isShortName(rr.left) && mathEqual(pred, rr.right, budget);
+  }
+  const a = parseExpression(pred, budget);
+  if (a === null) return false;
+  const b = parseExpression(ref, budget);
+  if (b === null) return false;
+  return expressionsEqual(a, b, budget);
+}
+
+/**
+ * Whether the normalized prediction equals the normalized reference.
+ * Throws BudgetExceeded when the comparison runs out of work units.
+ */
+export function mathEqual(pred: string, ref: string, budget: Budget): boolean {
+  budget.spend(1);
+  if (asciiLower(pred) === asciiLower(ref)) return true;
+  if (ref.length === 1 && ref >= "A" && ref <= "E") return lastChoiceLetter(pred) === ref;
+  const pn = parseNumber(pred);
+  const rn = pn === null ? null : parseNumber(ref);
+  if (pn !== null && rn !== null) return numbersEqual(pn, rn);
+  if (pred === "") return false;
+  return structuralEqual(pred, ref, budget);
+}

@@ -1,0 +1,254 @@
+/**
+ * Pulling the final answer out of a model response (math tasks).
+ *
+ * Priority, first hit wins: Minerva's "final answer is $X$. I hope", the last
+ * `\boxed{}`/`\fbox{}` (brace-matched; adjacent boxes joined by "," when only
+ * "and"/","/"or" separate them), the last "answer is"/"answer:" phrase, then
+ * the weak fallbacks: a bold value on the last line, the last number. Only the
+ * text after a `</think>` block is read.
+ *
+ * @module
+ */
+
+import {
+  asciiLower,
+  codeAt,
+  isAlpha,
+  isDigit,
+  isSpace,
+  matchBrace,
+  removeSpaces,
+  trimAscii,
+  trimEndChars,
+} from "./text.ts";
+
+const THINK_ENDS = ["</think>", "<|end_of_thought|>"];
+
+/** The part of a response after its reasoning block, without NULs and PRM step tags. */
+export function stripThinking(text: string): string {
+  let s = text;
+  if (s.includes("\0")) s = s.replaceAll("\0", "");
+  if (s.includes("ки")) s = s.replaceAll("ки", "");
+  let cut = -1;
+  for (const end of THINK_ENDS) {
+    const i = s.lastIndexOf(end);
+    if (i >= 0 && i + end.length > cut) cut = i + end.length;
+  }
+  return cut >= 0 ? s.slice(cut) : s;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  content: string;
+}
+
+function boxedSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const b = text.indexOf("boxed", i);
+    const f = text.indexOf("\\fbox", i);
+    let at: number;
+    let len: number;
+    if (b < 0 && f < 0) break;
+    if (b >= 0 && (f < 0 || b < f)) {
+      at = b;
+      len = 5;
+    } else {
+      at = f;
+      len = 5;
+    }
+    const after = at + len;
+    const c = codeAt(text, after);
+    if (c === 123) {
+      const end = matchBrace(text, after);
+      if (end < 0) {
+        spans.push({ start: at, end: text.length, content: text.slice(after + 1) });
+      } else {
+        spans.push({ start: at, end, content: text.slice(after + 1, end - 1) });
+      }
+    } else if (c === 32) {
+      let end = after + 1;
+      while (end < text.length && text[end] !== "$" && text[end] !== "\n") end++;
+      spans.push({ start: at, end, content: text.slice(after + 1, end) });
+    }
+    i = after;
+  }
+  return spans;
+}
+
+const JOINERS = new Set(["", ",", "and", "or", ",and", "\\text{and}", "\\text{or}", "\\quad"]);
+
+function isJoiner(gap: string): boolean {
+  let g = removeSpaces(gap);
+  for (const t of ["$", "\\(", "\\)", "\\[", "\\]"]) {
+    if (g.includes(t)) g = g.replaceAll(t, "");
+  }
+  return JOINERS.has(g);
+}
+
+/**
+ * The content of the last `\boxed{}` (or `\fbox{}`), or null. Boxes right
+ * before it that are only separated by "and", "," or "or" are joined with ",".
+ */
+export function lastBoxed(text: string): string | null {
+  const spans = boxedSpans(text);
+  if (spans.length === 0) return null;
+  let k = spans.length - 1;
+  const parts = [spans[k].content];
+  while (k > 0 && spans[k - 1].end <= spans[k].start) {
+    if (!isJoiner(text.slice(spans[k - 1].end, spans[k].start))) break;
+    k--;
+    parts.unshift(spans[k].content);
+  }
+  return parts.join(",");
+}
+
+function mathSpan(s: string): string | null {
+  for (const [open, close] of [["$$", "$$"], ["\\[", "\\]"], ["\\(", "\\)"], ["$", "$"]]) {
+    if (s.startsWith(open)) {
+      const end = s.indexOf(close, open.length);
+      if (end >= 0) return s.slice(open.length, end);
+      return null;
+    }
+  }
+  return null;
+}
+
+function captureAfter(text: string, pos: number): string {
+  let i = pos;
+  while (i < text.length && (isSpace(text.charCodeAt(i)) || text[i] === "*" || text[i] === ":")) {
+    i++;
+  }
+  const rest = text.slice(i);
+  const math = mathSpan(rest);
+  if (math !== null) return trimAscii(math);
+  let end = rest.indexOf("\n");
+  if (end < 0) end = rest.length;
+  let line = rest.slice(0, end);
+  const stop = line.indexOf(". ");
+  if (stop >= 0) line = line.slice(0, stop);
+  return trimAscii(trimEndChars(trimAscii(line), "*"));
+}
+
+/**
+ * The text after the last "answer is" / "answer:" phrase (any case), or null.
+ * `kinds` widens the head word, e.g. "choice is" and "option is" for letters.
+ */
+export function answerPhrase(text: string, heads: readonly string[] = ["answer"]): string | null {
+  const lower = asciiLower(text);
+  let best = -1;
+  let bestCapture = "";
+  for (const head of heads) {
+    let from = lower.length;
+    while (from >= 0) {
+      const at = lower.lastIndexOf(head, from);
+      if (at < 0) break;
+      from = at - 1;
+      if (at <= best) break;
+      if (isAlpha(codeAt(lower, at - 1))) continue;
+      let i = at + head.length;
+      while (i < lower.length && (lower[i] === " " || lower[i] === "*")) i++;
+      if (lower[i] === ":") i++;
+      else if (lower.startsWith("is", i) && !isAlpha(codeAt(lower, i + 2))) i += 2;
+      else continue;
+      const capture = captureAfter(text, i);
+      if (capture === "") continue;
+      best = at;
+      bestCapture = capture;
+      break;
+    }
+  }
+  return best >= 0 ? bestCapture : null;
+}
+
+function lastLine(text: string): string {
+  const t = trimAscii(text);
+  const nl = t.lastIndexOf("\n");
+  return nl >= 0 ? t.slice(nl + 1) : t;
+}
+
+function boldOnLastLine(text: string): string | null {
+  const line = lastLine(text);
+  const close = line.lastIndexOf("**");
+  if (close <= 0) return null;
+  const open = line.lastIndexOf("**", close - 1);
+  if (open < 0) return null;
+  let content = line.slice(open + 2, close);
+  const colon = content.lastIndexOf(":");
+  if (colon >= 0) content = content.slice(colon + 1);
+  content = trimAscii(content);
+  let hasDigit = false;
+  for (let i = 0; i < content.length; i++) if (isDigit(content.charCodeAt(i))) hasDigit = true;
+  return hasDigit ? content : null;
+}
+
+/** The last number in `text` (`-`, digits with `,ddd` groups, `.digits`), commas dropped. */
+export function lastNumber(text: string): string | null {
+  let i = text.length - 1;
+  while (i >= 0) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i--;
+      continue;
+    }
+    const end = i + 1;
+    let start = i;
+    let sawDot = false;
+    while (start > 0) {
+      const c = text.charCodeAt(start - 1);
+      if (isDigit(c)) start--;
+      else if (c === 46 && !sawDot && isDigit(codeAt(text, start - 2))) {
+        sawDot = true;
+        start--;
+      } else if (
+        c === 44 && isDigit(codeAt(text, start - 2)) && isDigit(codeAt(text, start)) &&
+        isDigit(codeAt(text, start + 1)) && isDigit(codeAt(text, start + 2)) &&
+        !isDigit(codeAt(text, start + 3))
+      ) start--;
+      else break;
+    }
+    if (!sawDot && codeAt(text, start - 1) === 46 && !isDigit(codeAt(text, start - 2))) start--;
+    if (codeAt(text, start - 1) === 45) start--;
+    return text.slice(start, end).replaceAll(",", "");
+  }
+  return null;
+}
+
+/**
+ * The raw (not normalized) final answer of a response, or null. With
+ * `strongOnly`, only explicit answers count (box, answer phrase): what a
+ * response cut by max_tokens may still contain.
+ */
+export function extractRawAnswer(text: string, strongOnly = false): string | null {
+  const minerva = text.indexOf("final answer is $");
+  if (minerva >= 0) {
+    const end = text.indexOf("$. I hope", minerva + 17);
+    if (end >= 0) return trimAscii(text.slice(minerva + 17, end));
+  }
+  const boxed = lastBoxed(text);
+  if (boxed !== null) return boxed;
+  const phrase = answerPhrase(text);
+  if (phrase !== null) return phrase;
+  if (strongOnly) return null;
+  const bold = boldOnLastLine(text);
+  if (bold !== null) return bold;
+  return lastNumber(text);
+}
+
+/** Final clean-up of a raw answer: line breaks, leading ":", trailing "." and "/". */
+export function cleanRaw(raw: string): string {
+  let s = "";
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === "\n") {
+      while (i + 1 < raw.length && isSpace(raw.charCodeAt(i + 1))) i++;
+      continue;
+    }
+    s += raw[i];
+  }
+  s = trimAscii(s);
+  if (s.startsWith(":")) s = s.slice(1);
+  if (s.endsWith(".")) s = s.slice(0, -1);
+  if (s.endsWith("/")) s = s.slice(0, -1);
+  return s;
+}

@@ -1,0 +1,464 @@
+/**
+ * Normalization of an extracted answer (and of the gold answer), after the
+ * Qwen2.5-Math / SkyThought `strip_answer_string` rules, with the
+ * reference's bugs fixed: "and" is a separator (not deleted inside words),
+ * only a brace-matched trailing `\text{unit}` is dropped, quotes are really
+ * stripped, and a percent sign is kept as a trailing `%` so that the
+ * comparison knows the value was a percentage.
+ *
+ * @module
+ */
+
+import {
+  asciiLower,
+  codeAt,
+  isAlnum,
+  isAlpha,
+  isDigit,
+  matchBrace,
+  removeSpaces,
+  trimAscii,
+  trimEndChars,
+  utf8Length,
+} from "./text.ts";
+
+const NUMBER_WORDS = new Map<string, string>(Object.entries({
+  zero: "0",
+  one: "1",
+  two: "2",
+  three: "3",
+  four: "4",
+  five: "5",
+  six: "6",
+  seven: "7",
+  eight: "8",
+  nine: "9",
+  ten: "10",
+  eleven: "11",
+  twelve: "12",
+  thirteen: "13",
+  fourteen: "14",
+  fifteen: "15",
+  sixteen: "16",
+  seventeen: "17",
+  eighteen: "18",
+  nineteen: "19",
+  twenty: "20",
+  thirty: "30",
+  forty: "40",
+  fifty: "50",
+  sixty: "60",
+  seventy: "70",
+  eighty: "80",
+  ninety: "90",
+  hundred: "100",
+  thousand: "1000",
+  million: "1000000",
+}));
+
+const UNIT_WORDS = new Set([
+  "cm",
+  "mm",
+  "km",
+  "meter",
+  "meters",
+  "metre",
+  "metres",
+  "inch",
+  "inches",
+  "foot",
+  "feet",
+  "ft",
+  "yard",
+  "yards",
+  "mile",
+  "miles",
+  "mph",
+  "unit",
+  "units",
+  "degree",
+  "degrees",
+  "dollar",
+  "dollars",
+  "cent",
+  "cents",
+  "second",
+  "seconds",
+  "minute",
+  "minutes",
+  "hour",
+  "hours",
+  "day",
+  "days",
+  "week",
+  "weeks",
+  "year",
+  "years",
+  "pound",
+  "pounds",
+  "kg",
+  "sq",
+  "square",
+  "th",
+  "st",
+  "nd",
+  "rd",
+]);
+
+const TEXT_COMMANDS = ["\\text", "\\textbf", "\\textrm", "\\mathrm", "\\mathbf", "\\textit"];
+
+/** Replaces each `\cmd{X}` by X (brace-matched). */
+function unwrapCommand(s: string, cmd: string): string {
+  let out = s;
+  let from = 0;
+  while (true) {
+    const at = out.indexOf(cmd + "{", from);
+    if (at < 0) return out;
+    const open = at + cmd.length;
+    const end = matchBrace(out, open);
+    if (end < 0) return out;
+    out = out.slice(0, at) + out.slice(open + 1, end - 1) + out.slice(end);
+    from = at;
+  }
+}
+
+/** Removes each `\cmd{...}` group entirely. */
+function removeCommand(s: string, cmd: string): string {
+  let out = s;
+  while (true) {
+    const at = out.indexOf(cmd + "{");
+    if (at < 0) return out;
+    const end = matchBrace(out, at + cmd.length);
+    if (end < 0) return out;
+    out = out.slice(0, at) + out.slice(end);
+  }
+}
+
+function dropExponentSuffix(s: string): string {
+  for (const e of ["^{2}", "^{3}", "^2", "^3"]) if (s.endsWith(e)) return s.slice(0, -e.length);
+  return s;
+}
+
+/** Drops a trailing `\text{...}` unit group when something remains before it. */
+function dropTrailingText(s: string): string {
+  const body = dropExponentSuffix(s);
+  for (const cmd of ["\\text", "\\mbox", "\\mathrm", "\\textrm"]) {
+    let from = body.length;
+    while (from >= 0) {
+      const at = body.lastIndexOf(cmd + "{", from);
+      if (at < 0) break;
+      from = at - 1;
+      const end = matchBrace(body, at + cmd.length);
+      if (end !== body.length) continue;
+      const rest = trimAscii(body.slice(0, at));
+      if (rest === "") return s;
+      return rest;
+    }
+  }
+  return s;
+}
+
+function dropTrailingUnitWord(s: string): string {
+  const body = dropExponentSuffix(s);
+  let i = body.length;
+  while (i > 0 && isAlpha(body.charCodeAt(i - 1))) i--;
+  if (i === body.length || i === 0) return s;
+  const word = asciiLower(body.slice(i));
+  if (!UNIT_WORDS.has(word)) return s;
+  const rest = trimAscii(body.slice(0, i));
+  if (rest === "" || !isDigit(rest.charCodeAt(rest.length - 1))) return s;
+  return rest;
+}
+
+/** `_{5}` becomes `_5` (one character inside). */
+function simplifySubscripts(s: string): string {
+  let out = s;
+  let from = 0;
+  while (true) {
+    const at = out.indexOf("_{", from);
+    if (at < 0) return out;
+    if (out[at + 3] === "}" && isAlnum(codeAt(out, at + 2))) {
+      out = out.slice(0, at + 1) + out[at + 2] + out.slice(at + 4);
+    }
+    from = at + 1;
+  }
+}
+
+function replaceArrayBegin(s: string): string {
+  let out = s;
+  while (true) {
+    const at = out.indexOf("\\begin{array}{");
+    if (at < 0) return out;
+    const end = matchBrace(out, at + 13);
+    if (end < 0) return out;
+    out = out.slice(0, at) + "\\begin{pmatrix}" + out.slice(end);
+  }
+}
+
+function removeSizers(s: string): string {
+  let out = s;
+  for (const cmd of ["\\left", "\\right"]) {
+    let from = 0;
+    while (true) {
+      const at = out.indexOf(cmd, from);
+      if (at < 0) break;
+      if (isAlpha(codeAt(out, at + cmd.length))) {
+        from = at + cmd.length;
+        continue;
+      }
+      out = out.slice(0, at) + out.slice(at + cmd.length);
+      from = at;
+    }
+  }
+  return out;
+}
+
+/** Replaces the standalone word `word` (not touching letters or `\`) by `by`. */
+function replaceWord(s: string, word: string, by: string): string {
+  let out = s;
+  let from = 0;
+  while (true) {
+    const at = out.indexOf(word, from);
+    if (at < 0) return out;
+    const before = codeAt(out, at - 1);
+    if (isAlpha(before) || before === 92 || isAlpha(codeAt(out, at + word.length))) {
+      from = at + word.length;
+      continue;
+    }
+    out = out.slice(0, at) + by + out.slice(at + word.length);
+    from = at + by.length;
+  }
+}
+
+function dropZeroDecimals(s: string): string {
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && i > 0 && isDigit(s.charCodeAt(i - 1))) {
+      let j = i + 1;
+      while (j < s.length && s[j] === "0") j++;
+      if (!isDigit(codeAt(s, j))) {
+        i = j;
+        continue;
+      }
+    }
+    out += s[i];
+    i++;
+  }
+  return out;
+}
+
+function fixSqrt(s: string): string {
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    if (s.startsWith("\\sqrt", i)) {
+      let j = i + 5;
+      while (j < s.length && (isAlnum(s.charCodeAt(j)) || s[j] === "_")) j++;
+      if (j > i + 5) {
+        out += "\\sqrt{" + s.slice(i + 5, j) + "}";
+        i = j;
+        continue;
+      }
+      out += "\\sqrt";
+      i += 5;
+      continue;
+    }
+    out += s[i];
+    i++;
+  }
+  return out;
+}
+
+function fixFracs(s: string): string {
+  const parts = s.split("\\frac");
+  let out = parts[0];
+  for (let k = 1; k < parts.length; k++) {
+    const sub = parts[k];
+    out += "\\frac";
+    if (sub.length > 0 && sub[0] === "{") {
+      out += sub;
+      continue;
+    }
+    if (sub.length < 2) return s;
+    const a = sub[0];
+    const b = sub[1];
+    if (b !== "{") out += "{" + a + "}{" + b + "}" + sub.slice(2);
+    else out += "{" + a + "}" + b + sub.slice(2);
+  }
+  return out;
+}
+
+function isCanonicalInt(s: string): boolean {
+  let i = s.startsWith("-") ? 1 : 0;
+  if (i >= s.length) return false;
+  if (s[i] === "0" && s.length > i + 1) return false;
+  for (; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+function fixSlash(s: string): string {
+  const parts = s.split("/");
+  if (parts.length !== 2) return s;
+  if (!isCanonicalInt(parts[0]) || !isCanonicalInt(parts[1])) return s;
+  return "\\frac{" + parts[0] + "}{" + parts[1] + "}";
+}
+
+function isPlainInt(s: string): boolean {
+  let i = s.startsWith("-") ? 1 : 0;
+  if (i >= s.length) return false;
+  for (; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+function canonicalInt(s: string): string {
+  const neg = s.startsWith("-");
+  let d = neg ? s.slice(1) : s;
+  let z = 0;
+  while (z < d.length - 1 && d[z] === "0") z++;
+  d = d.slice(z);
+  return neg && d !== "0" ? "-" + d : d;
+}
+
+function compareInts(a: string, b: string): number {
+  const na = a.startsWith("-");
+  const nb = b.startsWith("-");
+  if (na !== nb) return na ? -1 : 1;
+  const da = na ? a.slice(1) : a;
+  const db = nb ? b.slice(1) : b;
+  let c = da.length !== db.length ? da.length - db.length : da < db ? -1 : da > db ? 1 : 0;
+  if (na) c = -c;
+  return c;
+}
+
+function isThousandsGrouped(parts: string[]): boolean {
+  const first = parts[0].startsWith("-") ? parts[0].slice(1) : parts[0];
+  if (first.length < 1 || first.length > 3 || first[0] === "0") return false;
+  for (let i = 0; i < first.length; i++) if (!isDigit(first.charCodeAt(i))) return false;
+  for (let k = 1; k < parts.length; k++) {
+    const p = parts[k];
+    if (p.length !== 3) return false;
+    for (let i = 0; i < 3; i++) if (!isDigit(p.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+function sortIntList(s: string): string {
+  if (!s.includes(",")) return s;
+  const parts = s.split(",");
+  if (isThousandsGrouped(parts)) return parts.join("");
+  for (const p of parts) if (!isPlainInt(p)) return s;
+  return parts.map(canonicalInt).sort(compareInts).join(",");
+}
+
+function collapseCommas(s: string): string {
+  let out = s;
+  while (out.includes(",,")) out = out.replaceAll(",,", ",");
+  if (out.startsWith(",")) out = out.slice(1);
+  if (out.endsWith(",")) out = out.slice(0, -1);
+  return out;
+}
+
+function stripQuotes(s: string): string {
+  if (s.length >= 2) {
+    const q = s[0];
+    if ((q === '"' || q === "'") && s[s.length - 1] === q) return s.slice(1, -1);
+  }
+  return s;
+}
+
+function replaceMany(s: string, pairs: readonly (readonly [string, string])[]): string {
+  let out = s;
+  for (const [from, to] of pairs) if (out.includes(from)) out = out.replaceAll(from, to);
+  return out;
+}
+
+/** Normalizes an answer string so that equal answers usually compare equal as strings. */
+export function normalizeAnswer(input: string): string {
+  let s = trimAscii(input);
+  if (s.includes("\n")) s = s.replaceAll("\n", "");
+  s = trimEndChars(s, ".");
+  s = replaceMany(s, [
+    ["\\!", ""],
+    ["\\,", " "],
+    ["\\;", " "],
+    ["\\:", " "],
+    ["~", " "],
+    ["\\displaystyle", ""],
+  ]);
+  s = replaceArrayBegin(s);
+  s = replaceMany(s, [
+    ["\\end{array}", "\\end{pmatrix}"],
+    ["bmatrix", "pmatrix"],
+    ["tfrac", "frac"],
+    ["dfrac", "frac"],
+    ["\\leqslant", "\\le"],
+    ["\\geqslant", "\\ge"],
+    ["\\neq", "\\ne"],
+    ["\\leq", "\\le"],
+    ["\\geq", "\\ge"],
+    ["≤", "\\le"],
+    ["≥", "\\ge"],
+    ["≠", "\\ne"],
+    ["−", "-"],
+    ["π", "\\pi"],
+  ]);
+  s = removeSizers(s);
+  s = replaceMany(s, [["\\{", "{"], ["\\}", "}"]]);
+  s = dropTrailingText(s);
+  s = dropTrailingUnitWord(s);
+  s = replaceMany(s, [
+    ["^{\\circ}", ""],
+    ["^\\circ", ""],
+    ["°", ""],
+    ["\\degree", ""],
+    ["\\$", ""],
+    ["$", ""],
+    ["\\(", ""],
+    ["\\)", ""],
+  ]);
+  s = removeCommand(s, "\\mbox");
+  for (const cmd of TEXT_COMMANDS) s = unwrapCommand(s, cmd);
+  s = replaceMany(trimAscii(s), [["^{th}", ""], ["^{st}", ""], ["^{nd}", ""], ["^{rd}", ""]]);
+  s = simplifySubscripts(s);
+  const word = NUMBER_WORDS.get(asciiLower(s));
+  if (word !== undefined) s = word;
+  s = replaceMany(s, [
+    ["x=", ""],
+    ["y=", ""],
+    ["z=", ""],
+    ["x\\in", ""],
+    ["y\\in", ""],
+    ["z\\in", ""],
+    ["x\\to", ""],
+    ["y\\to", ""],
+    ["z\\to", ""],
+    ["\\emptyset", "{}"],
+    ["\\varnothing", "{}"],
+    ["(-\\infty,\\infty)", "\\mathbb{R}"],
+    ["\\%", "%"],
+    [" .", " 0."],
+    ["{.", "{0."],
+    ["infinity", "\\infty"],
+  ]);
+  if (!s.includes("\\infty")) s = replaceWord(s, "inf", "\\infty");
+  s = replaceWord(s, "and", ",");
+  s = stripQuotes(trimAscii(s));
+  if (s.includes("j") && !s.includes("i")) s = s.replaceAll("j", "i");
+  s = dropZeroDecimals(s);
+  if (s.length === 0) return s;
+  if (s[0] === ".") s = "0" + s;
+  const eq = s.split("=");
+  if (eq.length === 2 && utf8Length(eq[0]) <= 2) s = eq[1];
+  s = fixSqrt(s);
+  s = removeSpaces(s);
+  s = replaceMany(s, [["x\\in", ""], ["y\\in", ""], ["z\\in", ""], ["x\\to", ""], ["y\\to", ""], [
+    "z\\to",
+    "",
+  ]]);
+  s = fixFracs(s);
+  s = fixSlash(s);
+  s = collapseCommas(s);
+  return sortIntList(s);
+}
