@@ -1,0 +1,82 @@
+/**
+ * Bad input ends with one clear line on stderr and a non-zero exit, and
+ * overwrites nothing.
+ */
+import { assertEquals } from "../support/assert.ts";
+import { runCli } from "./cli_helpers.ts";
+
+function assertOneLineError(result: { code: number; stderr: string }, includes: string) {
+  if (result.code === 0) throw new Error("expected a non-zero exit");
+  const lines = result.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
+  assertEquals(lines.length, 1, result.stderr);
+  if (!lines[0].includes(includes)) throw new Error(`expected "${includes}" in: ${lines[0]}`);
+}
+
+const base = ["evaluate", "--model", "m", "--backend", "openai", "--backend-args", "base_url=http://127.0.0.1:9/v1"];
+
+Deno.test("an unknown task is one clear error", async () => {
+  assertOneLineError(await runCli([...base, "--task", "aime"]), 'Unknown task "aime"');
+});
+
+Deno.test("an unknown flag is one clear error", async () => {
+  assertOneLineError(await runCli([...base, "--task", "aime24", "--temprature", "0.7"]), "--temprature");
+});
+
+Deno.test("a malformed k=v is one clear error", async () => {
+  assertOneLineError(
+    await runCli([...base, "--task", "aime24", "--sampling-params", "temperature=0.7,top_p"]),
+    "--sampling-params",
+  );
+});
+
+Deno.test("a missing dataset file is one clear error", async () => {
+  assertOneLineError(await runCli([...base, "--task", "aime24", "--dataset-path", "/nonexistent/x.jsonl"]), "x.jsonl");
+});
+
+Deno.test("a task file that fails the schema is one clear error", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".yaml" });
+  await Deno.writeTextFile(file, "handler: math\ndataset_path: a/b\nquestion_key: 3\n");
+  assertOneLineError(await runCli([...base, "--task", file]), "question_key");
+});
+
+Deno.test("score on a corrupt results file is one clear error and changes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/summary.json`, JSON.stringify({ configuration: { task: { name: "math500" } } }));
+  await Deno.writeTextFile(`${dir}/results.json`, "{ not json");
+  const before = await Deno.readTextFile(`${dir}/summary.json`);
+  assertOneLineError(await runCli(["score", "--run-dir", dir]), "results.json");
+  assertEquals(await Deno.readTextFile(`${dir}/summary.json`), before);
+  assertEquals(await Deno.readTextFile(`${dir}/results.json`), "{ not json");
+});
+
+Deno.test("score on a folder without summary.json is one clear error", async () => {
+  const dir = await Deno.makeTempDir();
+  assertOneLineError(await runCli(["score", "--run-dir", dir]), "summary.json");
+  assertOneLineError(await runCli(["score", "--run-dir", `${dir}/missing`]), "does not exist");
+});
+
+Deno.test("an existing run folder is not overwritten without --overwrite", async () => {
+  const resultDir = await Deno.makeTempDir();
+  const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
+  await Deno.writeTextFile(dataset, JSON.stringify({ problem: "1+1?", answer: "2" }) + "\n");
+  const args = [...base, "--task", "math500", "--dataset-path", dataset, "--result-dir", resultDir];
+  // The first run fails to reach the backend but creates the folder.
+  await runCli(args);
+  const dirs = [...Deno.readDirSync(resultDir)].map((e) => e.name);
+  if (dirs.length !== 1) throw new Error("expected the first run to create its folder");
+  const marker = `${resultDir}/${dirs[0]}/summary.json`;
+  const before = await Deno.readTextFile(marker);
+  assertOneLineError(await runCli(args), "already exists");
+  assertEquals(await Deno.readTextFile(marker), before);
+});
+
+Deno.test("--help and --version work for every command", async () => {
+  for (const cmd of ["evaluate", "generate", "score", "grade", "list", "demo"]) {
+    const r = await runCli([cmd, "--help"]);
+    assertEquals(r.code, 0, r.stderr);
+    if (!r.stdout.includes("Usage: skyeval")) throw new Error(`${cmd} --help printed no usage`);
+  }
+  const v = await runCli(["--version"]);
+  assertEquals(v.code, 0);
+  if (!/^skyeval \d+\.\d+\.\d+/.test(v.stdout)) throw new Error(v.stdout);
+});

@@ -1,0 +1,66 @@
+/**
+ * Running the real CLI as a subprocess, and replay servers built from the
+ * real generations in `../shared/data`.
+ *
+ * @module
+ */
+import { startOpenAIServer, type OpenAIServer } from "../../testing/openai_server.ts";
+
+/** The project root. */
+export const ROOT = new URL("../../", import.meta.url).pathname;
+/** Shared real data (outside the repository; tests skip when it is missing). */
+export const DATA = new URL("../../../shared/data/", import.meta.url).pathname;
+export const HAVE_DATA = await Deno.stat(DATA).then(() => true, () => false);
+
+/** Output of one CLI run. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno run -A cli.ts ...args` from the project root. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", `${ROOT}cli.ts`, ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", SKYEVAL_CACHE_DIR: `${ROOT}.cache/test`, ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** Reads a JSONL file into objects. */
+export async function readJsonl<T = Record<string, unknown>>(path: string): Promise<T[]> {
+  return (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/**
+ * A server that answers each prompt with the recorded response of the
+ * problem the prompt ends with.
+ */
+export function startReplayServer(
+  answers: ReadonlyMap<string, string>,
+  options: { latencyMs?: number } = {},
+): Promise<OpenAIServer> {
+  const problems = [...answers.keys()];
+  return startOpenAIServer({
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    answer(req) {
+      const prompt = req.messages.findLast((m) => m.role === "user")?.content ?? "";
+      const problem = problems.find((p) => prompt.endsWith(p));
+      if (problem === undefined) throw new Error(`No recorded answer for "${prompt.slice(0, 60)}"`);
+      return answers.get(problem)!;
+    },
+  });
+}
+
+/** The single run folder inside a result dir. */
+export async function onlyRunDir(resultDir: string): Promise<string> {
+  const dirs: string[] = [];
+  for await (const e of Deno.readDir(resultDir)) if (e.isDirectory) dirs.push(`${resultDir}/${e.name}`);
+  if (dirs.length !== 1) throw new Error(`Expected one run folder in ${resultDir}, found ${dirs.length}`);
+  return dirs[0];
+}
