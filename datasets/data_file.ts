@@ -6,7 +6,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { parseCsvRows } from "./csv.ts";
 import { concatBytes, JsonlReader, parseJsonRows } from "./json_rows.ts";
-import { looksLikeParquet, parseParquetRows } from "./parquet.ts";
+import { parseParquetRows } from "./parquet.ts";
 
 /** The data file formats skyeval reads. */
 export type DataFormat = "jsonl" | "json" | "parquet" | "csv";
@@ -32,9 +32,11 @@ export function formatOfName(name: string): DataFormat | null {
   return null;
 }
 
-/** The format of some bytes judged by their content: Parquet magic, JSON, else CSV. */
+/** The format of a file judged by its first bytes: Parquet magic, JSON, else CSV. */
 export function sniffFormat(bytes: Uint8Array): DataFormat {
-  if (looksLikeParquet(bytes)) return "parquet";
+  if (bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31) {
+    return "parquet";
+  }
   const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\ufeff/, "")
     .trimStart();
   if (head.startsWith("[")) return "json";

@@ -47,10 +47,18 @@ const MAX_RESUMES = 3;
 export async function downloadFile(
   ctx: HubContext,
   url: string,
-  options: { dest: string | null; label: string; onProgress?: (event: ProgressEvent) => void },
+  options: {
+    dest: string | null;
+    label: string;
+    onProgress?: (event: ProgressEvent) => void;
+    /** Check the bytes against the Hub's etag (off for servers whose etags mean other things). */
+    verifyEtag?: boolean;
+  },
 ): Promise<Download> {
   const { response, hubHeaders, finalUrl } = await hubRequest(ctx, url);
-  const etag = normalizeEtag(hubHeaders.get("x-linked-etag") ?? hubHeaders.get("etag"));
+  const etag = options.verifyEtag === false
+    ? null
+    : normalizeEtag(hubHeaders.get("x-linked-etag") ?? hubHeaders.get("etag"));
   const commit = hubHeaders.get("x-repo-commit");
   const expectedSize = announcedSize(hubHeaders, response);
 

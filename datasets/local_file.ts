@@ -1,0 +1,76 @@
+/**
+ * Loads a local data file (`--dataset-path`).
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { isAbsolute, resolve } from "node:path";
+import { formatOfName, readDataFile } from "./data_file.ts";
+import { DatasetError } from "./errors.ts";
+
+/** Rows, content hash and absolute path of a local `.jsonl`, `.json`, `.parquet` or `.csv`. */
+export async function loadLocalFile(
+  path: string,
+  field?: string,
+): Promise<
+  { rows: Record<string, unknown>[]; contentHash: string; origin: string; files: string[] }
+> {
+  const prefix = `Cannot read dataset "${path}"`;
+  const format = formatOfName(path);
+  if (!format) {
+    const ext = path.match(/\.[^./]+$/)?.[0];
+    throw new DatasetError(
+      `${prefix}: unsupported file type${
+        ext ? ` "${ext}"` : ""
+      } (use .jsonl, .json, .parquet or .csv)`,
+    );
+  }
+  let absolute: string;
+  try {
+    absolute = isAbsolute(path) ? path : resolve(path);
+  } catch (error) {
+    throw readFailure(prefix, error);
+  }
+  const total = createHash("sha256");
+  let content;
+  try {
+    const stat = await Deno.stat(absolute);
+    if (stat.isDirectory) throw new DatasetError(`${prefix}: it is a directory, not a file`);
+    content = await readDataFile({ path: absolute }, format, { field, hashers: [total] });
+  } catch (error) {
+    throw readFailure(prefix, error);
+  }
+  if (content.rows.length === 0) throw new DatasetError(`${prefix}: the file has no rows`);
+  return {
+    rows: content.rows,
+    contentHash: total.digest("hex"),
+    origin: `local file ${absolute}`,
+    files: [absolute],
+  };
+}
+
+/** A `DatasetError` for an I/O or parse failure while reading a data file. */
+export function readFailure(prefix: string, error: unknown): DatasetError {
+  if (error instanceof DatasetError) return error;
+  if (error instanceof Deno.errors.NotFound) {
+    return new DatasetError(`${prefix}: file does not exist`, { cause: error });
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return new DatasetError(`${prefix}: no read permission (run with --allow-read)`, {
+      cause: error,
+    });
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new DatasetError(`${prefix}: file is not readable (permission denied)`, {
+      cause: error,
+    });
+  }
+  if (error instanceof Deno.errors.IsADirectory) {
+    return new DatasetError(`${prefix}: it is a directory, not a file`, { cause: error });
+  }
+  if (error instanceof SyntaxError) {
+    return new DatasetError(`${prefix}: ${error.message}`, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new DatasetError(`${prefix}: ${message}`, { cause: error });
+}
