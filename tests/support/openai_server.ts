@@ -153,25 +153,25 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
     try {
-      const signal = AbortSignal.any([request.signal, closing.signal]);
+      const signals = [closing.signal];
       const failure = Array.isArray(options.failures)
         ? options.failures.shift()
         : options.failures?.(body, number);
       if (failure && "hangMs" in failure) {
-        await sleep(failure.hangMs, signal);
+        await sleep(failure.hangMs, signals);
       } else if (failure) {
         return errorResponse(failure);
       }
       const latency = typeof options.latencyMs === "function"
         ? options.latencyMs(body)
         : options.latencyMs ?? 0;
-      if (latency > 0) await sleep(latency, signal);
+      if (latency > 0) await sleep(latency, signals);
       return await completion(body);
     } catch (error) {
       if (error instanceof FakeHttpError) {
         return errorResponse({ status: error.status, message: error.message });
       }
-      if (closing.signal.aborted || request.signal.aborted) {
+      if (closing.signal.aborted) {
         return errorResponse({ status: 503, message: "Server is shutting down" });
       }
       return errorResponse({ status: 500, message: String(error) });
@@ -363,17 +363,21 @@ function streamResponse(
   });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, rejecting early when any of `signals` aborts. */
+function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    const aborted = signals.find((s) => s.aborted);
+    if (aborted) return reject(aborted.reason);
+    const stopListening = () => signals.forEach((s) => s.removeEventListener("abort", onAbort));
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      stopListening();
       resolve();
     }, ms);
-    const onAbort = () => {
+    function onAbort(this: AbortSignal) {
       clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+      stopListening();
+      reject(this.reason);
+    }
+    signals.forEach((s) => s.addEventListener("abort", onAbort, { once: true }));
   });
 }
