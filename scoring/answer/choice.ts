@@ -32,7 +32,7 @@ const WRAPPER_PREFIXES = [
 function stripWrappers(s: string): string {
   let t = trimAscii(s);
   let changed = true;
-  while (changed) {
+  for (let round = 0; changed && round < 16; round++) {
     changed = false;
     for (const p of WRAPPER_PREFIXES) {
       if (t.startsWith(p)) {

@@ -182,17 +182,17 @@ function bracketed(s: string): Bracketed {
   return { open: "", close: "", items: splitTopLevel(s, ",") };
 }
 
-function allPairsEqual(a: string[], b: string[], budget: Budget): boolean {
-  for (let i = 0; i < a.length; i++) if (!mathEqual(a[i], b[i], budget)) return false;
+function allPairsEqual(a: string[], b: string[], budget: Budget, depth: number): boolean {
+  for (let i = 0; i < a.length; i++) if (!mathEqual(a[i], b[i], budget, depth)) return false;
   return true;
 }
 
-function unorderedEqual(a: string[], b: string[], budget: Budget): boolean {
+function unorderedEqual(a: string[], b: string[], budget: Budget, depth: number): boolean {
   const used = new Array<boolean>(b.length).fill(false);
   for (const x of a) {
     let found = false;
     for (let j = 0; j < b.length; j++) {
-      if (!used[j] && mathEqual(x, b[j], budget)) {
+      if (!used[j] && mathEqual(x, b[j], budget, depth)) {
         used[j] = true;
         found = true;
         break;
@@ -243,6 +243,9 @@ function relationOf(s: string): Relation | null {
 }
 
 const POINTS = 4;
+
+/** Deepest nesting of tuples, sets and matrices that is compared. */
+const MAX_NESTING = 16;
 
 function sampleValue(varIndex: number, point: number): number {
   const x = (varIndex + 1) * 0.6180339887498949 + (point + 1) * 0.41421356237309503;
@@ -329,11 +332,12 @@ function isShortName(s: string): boolean {
   return s.length > 0 && utf8Length(s) <= 2;
 }
 
-function structuralEqual(pred: string, ref: string, budget: Budget): boolean {
+function structuralEqual(pred: string, ref: string, budget: Budget, depth: number): boolean {
+  if (depth > MAX_NESTING) return false;
   const pu = splitTopLevelWord(pred, "\\cup");
   const ru = splitTopLevelWord(ref, "\\cup");
   if (pu.length > 1 || ru.length > 1) {
-    return pu.length === ru.length && allPairsEqual(pu, ru, budget);
+    return pu.length === ru.length && allPairsEqual(pu, ru, budget, depth + 1);
   }
   const pm = pred.startsWith("\\begin{pmatrix}") && pred.endsWith("\\end{pmatrix}");
   const rm = ref.startsWith("\\begin{pmatrix}") && ref.endsWith("\\end{pmatrix}");
@@ -345,7 +349,7 @@ function structuralEqual(pred: string, ref: string, budget: Budget): boolean {
     for (let i = 0; i < prow.length; i++) {
       const pc = splitTopLevel(prow[i], "&");
       const rc = splitTopLevel(rrow[i], "&");
-      if (pc.length !== rc.length || !allPairsEqual(pc, rc, budget)) return false;
+      if (pc.length !== rc.length || !allPairsEqual(pc, rc, budget, depth + 1)) return false;
     }
     return true;
   }
@@ -357,21 +361,23 @@ function structuralEqual(pred: string, ref: string, budget: Budget): boolean {
     const rTuple = rb.open === "(" || rb.open === "[";
     if (pTuple && rTuple) {
       if (pb.open !== rb.open || pb.close !== rb.close) return false;
-      return allPairsEqual(pb.items, rb.items, budget);
+      return allPairsEqual(pb.items, rb.items, budget, depth + 1);
     }
-    if (pTuple || rTuple) return allPairsEqual(pb.items, rb.items, budget);
-    return allPairsEqual(pb.items, rb.items, budget) ||
-      unorderedEqual(pb.items, rb.items, budget);
+    if (pTuple || rTuple) return allPairsEqual(pb.items, rb.items, budget, depth + 1);
+    return allPairsEqual(pb.items, rb.items, budget, depth + 1) ||
+      unorderedEqual(pb.items, rb.items, budget, depth + 1);
   }
-  if (pb.open === "{" && rb.open === "{") return mathEqual(pb.items[0], rb.items[0], budget);
+  if (pb.open === "{" && rb.open === "{") {
+    return mathEqual(pb.items[0], rb.items[0], budget, depth + 1);
+  }
   const pr = relationOf(pred);
   const rr = relationOf(ref);
   if (pr !== null && rr !== null) return relationsEqual(pr, rr, budget);
   if (pr !== null) {
-    return pr.op === "eq" && isShortName(pr.left) && mathEqual(pr.right, ref, budget);
+    return pr.op === "eq" && isShortName(pr.left) && mathEqual(pr.right, ref, budget, depth + 1);
   }
   if (rr !== null) {
-    return rr.op === "eq" && isShortName(rr.left) && mathEqual(pred, rr.right, budget);
+    return rr.op === "eq" && isShortName(rr.left) && mathEqual(pred, rr.right, budget, depth + 1);
   }
   const a = parseExpression(pred, budget);
   if (a === null) return false;
@@ -384,7 +390,7 @@ function structuralEqual(pred: string, ref: string, budget: Budget): boolean {
  * Whether the normalized prediction equals the normalized reference.
  * Throws BudgetExceeded when the comparison runs out of work units.
  */
-export function mathEqual(pred: string, ref: string, budget: Budget): boolean {
+export function mathEqual(pred: string, ref: string, budget: Budget, depth = 0): boolean {
   budget.spend(1);
   if (asciiLower(pred) === asciiLower(ref)) return true;
   if (ref.length === 1 && ref >= "A" && ref <= "E") return lastChoiceLetter(pred) === ref;
@@ -392,5 +398,5 @@ export function mathEqual(pred: string, ref: string, budget: Budget): boolean {
   const rn = pn === null ? null : parseNumber(ref);
   if (pn !== null && rn !== null) return numbersEqual(pn, rn);
   if (pred === "") return false;
-  return structuralEqual(pred, ref, budget);
+  return structuralEqual(pred, ref, budget, depth);
 }

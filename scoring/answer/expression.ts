@@ -71,6 +71,10 @@ const GREEK = new Set([
 
 const SYMBOLS = "+-*/^()[]{}|!%";
 
+/** Deepest bracket nesting and most nodes a parsed answer may have. */
+const MAX_DEPTH = 64;
+const MAX_NODES = 2000;
+
 function tokenize(s: string, budget: Budget): Token[] | null {
   const out: Token[] = [];
   let i = 0;
@@ -123,6 +127,8 @@ class ParseFail extends Error {}
 class Parser {
   pos = 0;
   absDepth = 0;
+  depth = 0;
+  nodes = 0;
   constructor(readonly toks: Token[], readonly budget: Budget) {}
 
   peek(): Token | undefined {
@@ -142,6 +148,8 @@ class Parser {
   }
   node(e: Expr): Expr {
     this.budget.spend(1);
+    this.nodes++;
+    if (this.nodes > MAX_NODES) throw new ParseFail();
     return e;
   }
 
@@ -184,15 +192,13 @@ class Parser {
   }
 
   factor(): Expr {
-    if (this.isSym("-")) {
+    let negate = false;
+    while (this.isSym("-") || this.isSym("+")) {
+      if (this.isSym("-")) negate = !negate;
       this.pos++;
-      return this.node({ k: "neg", a: this.factor() });
     }
-    if (this.isSym("+")) {
-      this.pos++;
-      return this.factor();
-    }
-    return this.power();
+    const e = this.power();
+    return negate ? this.node({ k: "neg", a: e }) : e;
   }
 
   exponent(): Expr {
@@ -204,7 +210,7 @@ class Parser {
     }
     if (this.isSym("-")) {
       this.pos++;
-      return this.node({ k: "neg", a: this.exponent() });
+      return this.node({ k: "neg", a: this.primary() });
     }
     const t = this.peek();
     if (t !== undefined && t.t === "num" && t.v.length > 1 && !t.v.includes(".")) {
@@ -244,6 +250,14 @@ class Parser {
   }
 
   primary(): Expr {
+    this.depth++;
+    if (this.depth > MAX_DEPTH) throw new ParseFail();
+    const e = this.primaryInner();
+    this.depth--;
+    return e;
+  }
+
+  primaryInner(): Expr {
     const t = this.peek();
     if (t === undefined) throw new ParseFail();
     this.pos++;
@@ -303,18 +317,14 @@ class Parser {
   }
 
   func(name: string): Expr {
-    let base: Expr | null = null;
     let power: Expr | null = null;
-    if (name === "log" && this.isSym("_")) throw new ParseFail();
     if (this.isSym("^")) {
       this.pos++;
       power = this.exponent();
     }
     const arg = this.isSym("(") || this.isSym("{") ? this.primary() : this.power();
-    let e: Expr = this.node({ k: "fn", name, a: arg });
-    if (base !== null) e = this.node({ k: "div", a: e, b: base });
-    if (power !== null) e = this.node({ k: "pow", a: e, b: power });
-    return e;
+    const e: Expr = this.node({ k: "fn", name, a: arg });
+    return power === null ? e : this.node({ k: "pow", a: e, b: power });
   }
 }
 
@@ -391,9 +401,12 @@ export function evalFloat(e: Expr, env: Map<string, number>, budget: Budget): nu
     case "div":
       v = evalFloat(e.a, env, budget) / evalFloat(e.b, env, budget);
       break;
-    case "pow":
-      v = Math.pow(evalFloat(e.a, env, budget), evalFloat(e.b, env, budget));
+    case "pow": {
+      const a = evalFloat(e.a, env, budget);
+      const b = evalFloat(e.b, env, budget);
+      v = Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.pow(a, b);
       break;
+    }
     case "neg":
       v = -evalFloat(e.a, env, budget);
       break;

@@ -43,44 +43,42 @@ interface Span {
   content: string;
 }
 
-function boxedSpans(text: string): Span[] {
-  const spans: Span[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const b = text.indexOf("boxed", i);
-    const f = text.indexOf("\\fbox", i);
-    let at: number;
-    let len: number;
-    if (b < 0 && f < 0) break;
-    if (b >= 0 && (f < 0 || b < f)) {
-      at = b;
-      len = 5;
-    } else {
-      at = f;
-      len = 5;
-    }
-    const after = at + len;
-    const c = codeAt(text, after);
-    if (c === 123) {
-      const end = matchBrace(text, after);
-      if (end < 0) {
-        spans.push({ start: at, end: text.length, content: text.slice(after + 1) });
-      } else {
-        spans.push({ start: at, end, content: text.slice(after + 1, end - 1) });
-      }
-    } else if (c === 32) {
-      let end = after + 1;
-      while (end < text.length && text[end] !== "$" && text[end] !== "\n") end++;
-      spans.push({ start: at, end, content: text.slice(after + 1, end) });
-    }
-    i = after;
+/** The box whose keyword starts at `at` (`boxed` or `\fbox`, both 5 long), or null. */
+function boxAt(text: string, at: number): Span | null {
+  const after = at + 5;
+  const c = codeAt(text, after);
+  if (c === 123) {
+    const end = matchBrace(text, after);
+    if (end < 0) return { start: at, end: text.length, content: text.slice(after + 1) };
+    return { start: at, end, content: text.slice(after + 1, end - 1) };
   }
-  return spans;
+  if (c === 32) {
+    let end = after + 1;
+    while (end < text.length && text[end] !== "$" && text[end] !== "\n") end++;
+    return { start: at, end, content: text.slice(after + 1, end) };
+  }
+  return null;
+}
+
+/** The last box that starts before `before`, or null. */
+function boxBefore(text: string, before: number): Span | null {
+  let limit = before;
+  while (limit > 0) {
+    const b = text.lastIndexOf("boxed", limit - 1);
+    const f = text.lastIndexOf("\\fbox", limit - 1);
+    const at = Math.max(b, f);
+    if (at < 0) return null;
+    const span = boxAt(text, at);
+    if (span !== null) return span;
+    limit = at;
+  }
+  return null;
 }
 
 const JOINERS = new Set(["", ",", "and", "or", ",and", "\\text{and}", "\\text{or}", "\\quad"]);
 
 function isJoiner(gap: string): boolean {
+  if (gap.length > 64) return false;
   let g = removeSpaces(gap);
   for (const t of ["$", "\\(", "\\)", "\\[", "\\]"]) {
     if (g.includes(t)) g = g.replaceAll(t, "");
@@ -93,14 +91,15 @@ function isJoiner(gap: string): boolean {
  * before it that are only separated by "and", "," or "or" are joined with ",".
  */
 export function lastBoxed(text: string): string | null {
-  const spans = boxedSpans(text);
-  if (spans.length === 0) return null;
-  let k = spans.length - 1;
-  const parts = [spans[k].content];
-  while (k > 0 && spans[k - 1].end <= spans[k].start) {
-    if (!isJoiner(text.slice(spans[k - 1].end, spans[k].start))) break;
-    k--;
-    parts.unshift(spans[k].content);
+  let span = boxBefore(text, text.length);
+  if (span === null) return null;
+  const parts = [span.content];
+  while (true) {
+    const prev = boxBefore(text, span.start);
+    if (prev === null || prev.end > span.start) break;
+    if (!isJoiner(text.slice(prev.end, span.start))) break;
+    parts.unshift(prev.content);
+    span = prev;
   }
   return parts.join(",");
 }

@@ -12,6 +12,7 @@ import { cleanGoldLetter, extractChoice } from "./choice.ts";
 import { cleanRaw, extractRawAnswer, lastBoxed, lastNumber, stripThinking } from "./extract.ts";
 import { mathEqual, numbersEqual, parseNumber } from "./equivalence.ts";
 import { normalizeAnswer } from "./normalize.ts";
+import { utf8Length } from "./text.ts";
 
 /** Answer formats: free-form math, GSM8K numbers, and multiple-choice letters. */
 export type AnswerFormat = "math" | "gsm8k" | "choice" | "mmlu_pro" | "arc";
@@ -53,18 +54,22 @@ function missing(truncated: boolean): Score {
   return score(truncated ? "truncated" : "no_answer", null);
 }
 
-function goldMath(gold: string): string {
-  const g = gold.includes("boxed") ? lastBoxed(gold) ?? gold : gold;
-  return normalizeAnswer(cleanRaw(g));
-}
+/** Longest raw answer (in UTF-8 bytes) that is graded; longer ones are not answers. */
+export const MAX_ANSWER_BYTES = 4096;
+
+/** Detail text of a gold answer too long to grade. */
+export const GOLD_TOO_LONG_DETAIL = "gold answer too long";
 
 function gradeMath(text: string, gold: string, truncated: boolean, budget: Budget): Score {
   const raw = extractRawAnswer(text, truncated);
-  if (raw === null) return missing(truncated);
+  if (raw === null || utf8Length(raw) > MAX_ANSWER_BYTES) return missing(truncated);
   const pred = normalizeAnswer(cleanRaw(raw));
   if (pred === "") return missing(truncated);
+  const g = gold.includes("boxed") ? lastBoxed(gold) ?? gold : gold;
+  if (utf8Length(g) > MAX_ANSWER_BYTES) return score("grader_error", pred, GOLD_TOO_LONG_DETAIL);
+  const ref = normalizeAnswer(cleanRaw(g));
   try {
-    return score(mathEqual(pred, goldMath(gold), budget) ? "correct" : "incorrect", pred);
+    return score(mathEqual(pred, ref, budget) ? "correct" : "incorrect", pred);
   } catch (err) {
     if (err instanceof BudgetExceeded) return score("grader_error", pred, BUDGET_DETAIL);
     throw err;
@@ -79,7 +84,7 @@ function goldNumber(gold: string): string | null {
 
 function gradeGsm8k(text: string, gold: string, truncated: boolean): Score {
   const raw = extractRawAnswer(text, truncated);
-  if (raw === null) return missing(truncated);
+  if (raw === null || utf8Length(raw) > MAX_ANSWER_BYTES) return missing(truncated);
   const pred = lastNumber(raw.replaceAll("$", ""));
   if (pred === null) return missing(truncated);
   const g = goldNumber(gold);

@@ -271,6 +271,11 @@ function fixSqrt(s: string): string {
   return out;
 }
 
+function firstCodePoint(s: string): string {
+  const cp = s.codePointAt(0);
+  return cp === undefined ? "" : String.fromCodePoint(cp);
+}
+
 function fixFracs(s: string): string {
   const parts = s.split("\\frac");
   let out = parts[0];
@@ -281,11 +286,12 @@ function fixFracs(s: string): string {
       out += sub;
       continue;
     }
-    if (sub.length < 2) return s;
-    const a = sub[0];
-    const b = sub[1];
-    if (b !== "{") out += "{" + a + "}{" + b + "}" + sub.slice(2);
-    else out += "{" + a + "}" + b + sub.slice(2);
+    const a = firstCodePoint(sub);
+    const b = firstCodePoint(sub.slice(a.length));
+    if (a === "" || b === "") return s;
+    const rest = sub.slice(a.length + b.length);
+    if (b !== "{") out += "{" + a + "}{" + b + "}" + rest;
+    else out += "{" + a + "}" + b + rest;
   }
   return out;
 }
