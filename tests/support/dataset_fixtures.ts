@@ -1,0 +1,61 @@
+/**
+ * Small dataset fixtures for tests: Parquet bytes written with hyparquet-writer, and a
+ * few real benchmark rows read from `../shared/data/benchmarks` (never copied into the
+ * repo; tests that need them skip when the folder is missing).
+ *
+ * @module
+ */
+import { parquetWriteBuffer } from "hyparquet-writer";
+import type { ColumnSource } from "hyparquet-writer";
+import { zstdCompressSync } from "node:zlib";
+
+/** The shared benchmark folder, relative to the project root (where tests run). */
+export const BENCHMARKS_DIR = new URL("../../../shared/data/benchmarks/", import.meta.url);
+
+/** Whether the shared benchmark data is present. */
+export const HAVE_BENCHMARKS: boolean = (() => {
+  try {
+    return Deno.statSync(BENCHMARKS_DIR).isDirectory;
+  } catch {
+    return false;
+  }
+})();
+
+/** The first `count` rows of a shared benchmark JSONL file. */
+export function benchmarkRows(file: string, count: number): Record<string, unknown>[] {
+  const text = Deno.readTextFileSync(new URL(file, BENCHMARKS_DIR));
+  return text.split("\n").filter((l) => l.trim()).slice(0, count).map((l) => JSON.parse(l));
+}
+
+/** Rows as JSON Lines text. */
+export function toJsonl(rows: Record<string, unknown>[]): string {
+  return rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+}
+
+/**
+ * A Parquet file holding `columns` (name to values, types guessed by hyparquet-writer
+ * unless given). `codec` defaults to SNAPPY, as pyarrow writes; `ZSTD` is supported too.
+ */
+export function parquetBytes(
+  columns: Record<string, unknown[]>,
+  options: { codec?: "SNAPPY" | "ZSTD" | "UNCOMPRESSED"; types?: Record<string, string> } = {},
+): Uint8Array {
+  const columnData = Object.entries(columns).map(([name, data]) => ({
+    name,
+    data,
+    ...(options.types?.[name] ? { type: options.types[name] } : {}),
+  })) as ColumnSource[];
+  const buffer = parquetWriteBuffer({
+    columnData,
+    codec: options.codec ?? "SNAPPY",
+    compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdCompressSync(input)) },
+  });
+  return new Uint8Array(buffer);
+}
+
+/** Column-major form of rows that share the same keys. */
+export function columnsOf(rows: Record<string, unknown>[]): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const key of Object.keys(rows[0])) out[key] = rows.map((r) => r[key] ?? null);
+  return out;
+}
