@@ -80,7 +80,9 @@ if (import.meta.main) {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const known = error instanceof UsageError || error instanceof TypeError ||
-      ["DatasetError", "TaskConfigError", "RunDirError", "BackendError"].includes((error as Error)?.name);
+      ["DatasetError", "TaskConfigError", "RunDirError", "BackendError"].includes(
+        (error as Error)?.name,
+      );
     console.error(`error: ${message.split("\n")[0]}`);
     if (!known && Deno.env.get("SKYEVAL_DEBUG")) console.error(error);
     code = known ? 2 : 1;

@@ -1,7 +1,44 @@
 /**
- * skyeval: evaluate LLMs on reasoning benchmarks (competition math, multiple
- * choice, code), as a library. Importing this module needs no permissions.
+ * skyeval as a library: the pieces of `skyeval evaluate` as plain functions
+ * over plain data. Importing this module needs no permissions; each function
+ * asks only for what it touches (datasets: read/net to the source; backends:
+ * net to the server; run files: read/write to the result folder; the task
+ * and model registries: read access to their folders).
+ *
+ * @example Grade responses with the TypeScript grader
+ * ```ts
+ * import { tsAnswerGrader } from "./mod.ts";
+ * const [score] = tsAnswerGrader().grade([
+ *   { response: "So the answer is $\\boxed{\\frac{1}{2}}$.", gold: "0.5", format: "math" },
+ * ]);
+ * if (score.verdict !== "correct") throw new Error(score.verdict);
+ * ```
  *
  * @module
  */
 export * from "./core/verdict.ts";
+export { estimateMean, type MeanEstimate, passAtK, passAtKValues } from "./core/metrics.ts";
+export { type MultiArgs, parseMultiArgs } from "./core/multi_args.ts";
+export { buildConversation } from "./core/conversation.ts";
+export { indexRows, type PreparedSample, prepareSamples, targetsOf } from "./core/prepare.ts";
+export { type RunOptions, type RunProgress, runSamples, writeRunFiles } from "./core/run.ts";
+export { configurationOf, DEFAULT_SAMPLING, runHash, type RunSpec } from "./core/run_spec.ts";
+export { readSamples, RUN_FILES, runDirName, SampleLog } from "./core/run_dir.ts";
+export type { ResponseRecord, SampleRecord } from "./core/sample_record.ts";
+export { type Scorers, scoreSamples } from "./core/score_samples.ts";
+export { summarize, type Summary } from "./core/summary.ts";
+export { buildResults } from "./core/results_file.ts";
+export { listTaskNames, loadTask, parseTaskConfig, TaskConfigError } from "./tasks/registry.ts";
+export { type TaskConfig, TaskConfigSchema, type TaskDefinition } from "./tasks/schema.ts";
+export type { AnswerTarget, CodeTarget, Target, TaskHandler } from "./tasks/handler.ts";
+export { loadModelCatalog, type ModelConfig, resolveModelConfig } from "./models/model_config.ts";
+export {
+  type AnswerFormat,
+  type AnswerGrader,
+  type AnswerItem,
+  extractMathAnswer,
+  tsAnswerGrader,
+} from "./scoring/answer/mod.ts";
+export { type Backend, BackendError, createBackend } from "./backends/mod.ts";
+export { DatasetError, type DatasetSource, loadDataset } from "./datasets/mod.ts";
+export { VERSION } from "./version.ts";

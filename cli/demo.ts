@@ -42,7 +42,11 @@ export async function runDemo(args: string[], io: CommandIO): Promise<number> {
       const prompt = req.messages.findLast((m) => m.role === "user")?.content ?? "";
       const problem = Object.keys(recorded).find((p) => prompt.endsWith(p));
       const answer = problem === undefined ? "I do not know." : recorded[problem];
-      return [typeof answer === "string" ? answer : { text: answer.text, finishReason: answer.finish_reason }];
+      return [
+        typeof answer === "string"
+          ? answer
+          : { text: answer.text, finishReason: answer.finish_reason },
+      ];
     },
   });
   io.stderr(`demo: replay server listening at ${server.url}`);

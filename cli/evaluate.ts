@@ -6,13 +6,20 @@
  * @module
  */
 import { createBackend } from "../backends/mod.ts";
-import { configurationOf, DEFAULT_SAMPLING, type RunSpec, runHash } from "../core/run_spec.ts";
+import { configurationOf, DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
 import { prepareSamples } from "../core/prepare.ts";
-import { isNonEmptyDir, readSamples, RUN_FILES, runDirName, SampleLog, writeJson } from "../core/run_dir.ts";
+import {
+  isNonEmptyDir,
+  readSamples,
+  RUN_FILES,
+  runDirName,
+  SampleLog,
+  writeJson,
+} from "../core/run_dir.ts";
 import { runSamples, writeRunFiles } from "../core/run.ts";
 import { summarize } from "../core/summary.ts";
 import { hashValue } from "../core/hash.ts";
-import { datasetSourceOf, type DatasetSource } from "../datasets/source.ts";
+import { type DatasetSource, datasetSourceOf } from "../datasets/source.ts";
 import { loadDataset } from "../datasets/mod.ts";
 import { loadModelCatalog, resolveModelConfig } from "../models/model_config.ts";
 import { loadTask, withTaskArgs } from "../tasks/registry.ts";
@@ -85,7 +92,11 @@ Output:
   --result-dir DIR            parent of the run folder (default ./)
   --resume-from DIR           continue a run folder: finished samples are kept, the rest generated
   --overwrite                 reuse a non-empty run folder, starting it afresh
-${command === "evaluate" ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n" : ""}
+${
+    command === "evaluate"
+      ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n"
+      : ""
+  }
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT, SKYEVAL_CACHE_DIR.`;
 }
 
@@ -166,7 +177,7 @@ export async function runEvaluate(
       throw new UsageError("Batch size is only supported for the vllm backend");
     }
   }
-  let start = intFlag("start", flags.start, 0, 0);
+  const start = intFlag("start", flags.start, 0, 0);
   let end = intFlag("end", flags.end, -1);
   if (flags["as-test"]) end = start + 10;
   const seed = intFlag("seed", flags.seed, 41);
@@ -250,8 +261,13 @@ export async function runEvaluate(
       fingerprint,
       version: VERSION,
     });
-    await writeJson(`${runDir}/${RUN_FILES.summary}`, summarize([...existing.values()], context("running")));
-    io.stderr(`run folder: ${runDir} (${samples.length} problems x ${n}, ${existing.size} already done)`);
+    await writeJson(
+      `${runDir}/${RUN_FILES.summary}`,
+      summarize([...existing.values()], context("running")),
+    );
+    io.stderr(
+      `run folder: ${runDir} (${samples.length} problems x ${n}, ${existing.size} already done)`,
+    );
 
     const progress = progressReporter(io, samples.length);
     let records;
@@ -273,7 +289,9 @@ export async function runEvaluate(
       if (io.signal.aborted) {
         const saved = (await readSamples(samplesPath)).records;
         await writeRunFiles(runDir, [...saved.values()], context("running"));
-        io.stderr(`interrupted: ${saved.size} samples saved; continue with --resume-from ${runDir}`);
+        io.stderr(
+          `interrupted: ${saved.size} samples saved; continue with --resume-from ${runDir}`,
+        );
         return 130;
       }
       throw error;
@@ -294,15 +312,21 @@ function report(io: CommandIO, summary: ReturnType<typeof summarize>, runDir: st
   if (summary.status === "scored") {
     parts.push(`accuracy ${(summary.accuracy * 100).toFixed(2)}%`);
     if (summary.ci95) {
-      parts.push(`95% CI ${(summary.ci95[0] * 100).toFixed(1)}-${(summary.ci95[1] * 100).toFixed(1)}%`);
+      parts.push(
+        `95% CI ${(summary.ci95[0] * 100).toFixed(1)}-${(summary.ci95[1] * 100).toFixed(1)}%`,
+      );
     }
     if (summary.pass_at_k) {
-      parts.push(Object.entries(summary.pass_at_k).map(([k, v]) => `pass@${k.slice(2)} ${v}%`).join(" "));
+      parts.push(
+        Object.entries(summary.pass_at_k).map(([k, v]) => `pass@${k.slice(2)} ${v}%`).join(" "),
+      );
     }
     if (summary.unscored_responses) parts.push(`${summary.unscored_responses} unscored`);
   }
   if (summary.errored_samples) {
-    parts.push(`${summary.errored_samples} failed to generate (re-run with --resume-from to retry)`);
+    parts.push(
+      `${summary.errored_samples} failed to generate (re-run with --resume-from to retry)`,
+    );
   }
   io.print(`${parts.join(", ")}`);
   io.print(`results: ${runDir}/${RUN_FILES.summary}`);

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parseMultiArgs, type MultiArgs } from "../core/multi_args.ts";
+import { type MultiArgs, parseMultiArgs } from "../core/multi_args.ts";
 import { UsageError } from "./io.ts";
 
 /** Option table in `parseArgs` form. */
@@ -40,11 +40,18 @@ export function multiArgsFlag(flag: string, value: string | undefined): MultiArg
 }
 
 /** An integer flag. */
-export function intFlag(flag: string, value: string | undefined, fallback: number, min = -Infinity): number {
+export function intFlag(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min = -Infinity,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${flag} must be an integer${min > -Infinity ? ` >= ${min}` : ""}, got "${value}"`);
+    throw new UsageError(
+      `--${flag} must be an integer${min > -Infinity ? ` >= ${min}` : ""}, got "${value}"`,
+    );
   }
   return n;
 }

@@ -30,8 +30,14 @@ export async function runList(args: string[], io: CommandIO): Promise<number> {
   if (what === "tasks") {
     for (const name of await listTaskNames({ dirs })) {
       const { config } = await loadTask(name, { dirs });
-      const data = [config.dataset_path, config.dataset_subset, config.dataset_split].filter(Boolean).join(" ");
-      io.print(`${name.padEnd(24)} ${config.handler.padEnd(19)} ${data}${config.description ? `\n${"".padEnd(25)}${config.description}` : ""}`);
+      const data = [config.dataset_path, config.dataset_subset, config.dataset_split].filter(
+        Boolean,
+      ).join(" ");
+      io.print(
+        `${name.padEnd(24)} ${config.handler.padEnd(19)} ${data}${
+          config.description ? `\n${"".padEnd(25)}${config.description}` : ""
+        }`,
+      );
     }
     return 0;
   }
@@ -54,5 +60,7 @@ export async function runList(args: string[], io: CommandIO): Promise<number> {
     }
     return 0;
   }
-  throw new UsageError(`list: expected tasks, models or prompts, got ${what ? `"${what}"` : "nothing"}`);
+  throw new UsageError(
+    `list: expected tasks, models or prompts, got ${what ? `"${what}"` : "nothing"}`,
+  );
 }

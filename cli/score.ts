@@ -29,7 +29,8 @@ const FLAGS = {
 } as const;
 
 /** Help text for `score`. */
-export const SCORE_HELP = `Usage: skyeval score --run-dir DIR [--task TASK] [--ids ID,ID] [--scorer auto|native|ts]
+export const SCORE_HELP =
+  `Usage: skyeval score --run-dir DIR [--task TASK] [--ids ID,ID] [--scorer auto|native|ts]
 
 Re-score the generations saved in a run folder, in place: results.json and
 summary.json are rewritten, and samples.jsonl gains the re-scored lines.
@@ -68,9 +69,13 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
   const samplesPath = `${runDir}/${RUN_FILES.samples}`;
   let records = [...(await readSamples(samplesPath)).records.values()];
   const fromSkyThought = records.length === 0;
-  if (fromSkyThought) records = recordsFromResults(await readJson(`${runDir}/${RUN_FILES.results}`));
+  if (fromSkyThought) {
+    records = recordsFromResults(await readJson(`${runDir}/${RUN_FILES.results}`));
+  }
 
-  const wanted = flags.ids ? new Set(flags.ids.split(",").map((s) => s.trim()).filter(Boolean)) : null;
+  const wanted = flags.ids
+    ? new Set(flags.ids.split(",").map((s) => s.trim()).filter(Boolean))
+    : null;
   if (wanted) {
     const known = new Set(records.map((r) => r.id));
     const missing = [...wanted].filter((id) => !known.has(id));
@@ -80,7 +85,11 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
   const scoring = chooseScorers(flags.scorer, io.stderr);
   let rescored: SampleRecord[];
   try {
-    rescored = await scoreSamples(toScore, targetsOf(task, toScore.map((r) => r.row as Row)), scoring.scorers);
+    rescored = await scoreSamples(
+      toScore,
+      targetsOf(task, toScore.map((r) => r.row as Row)),
+      scoring.scorers,
+    );
   } finally {
     await scoring.close();
   }
@@ -91,8 +100,10 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
   for (const record of fromSkyThought ? merged : rescored) await log.append(record);
   await log.close();
 
-  const n = Number(previous.n ?? (configuration.sampling_params as { n?: number } | undefined)?.n ??
-    Math.max(1, ...merged.map((r) => r.responses.length)));
+  const n = Number(
+    previous.n ?? (configuration.sampling_params as { n?: number } | undefined)?.n ??
+      Math.max(1, ...merged.map((r) => r.responses.length)),
+  );
   const summary = await writeRunFiles(runDir, merged, {
     configuration,
     n,
@@ -102,7 +113,9 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     version: VERSION,
   });
   io.print(
-    `rescored ${rescored.length} samples; accuracy ${(summary.accuracy * 100).toFixed(2)}% over ${summary.scored_responses} scored responses` +
+    `rescored ${rescored.length} samples; accuracy ${
+      (summary.accuracy * 100).toFixed(2)
+    }% over ${summary.scored_responses} scored responses` +
       (summary.unscored_responses ? `, ${summary.unscored_responses} unscored` : ""),
   );
   return 0;
@@ -117,7 +130,9 @@ async function taskFor(
   if (name) return await loadTask(name, { dirs });
   if (recorded?.config) {
     const parsed = TaskConfigSchema.safeParse(recorded.config);
-    if (parsed.success) return { name: recorded.name ?? "task", config: parsed.data, source: "run" };
+    if (parsed.success) {
+      return { name: recorded.name ?? "task", config: parsed.data, source: "run" };
+    }
   }
   if (recorded?.name) return await loadTask(recorded.name, { dirs });
   throw new UsageError("score: the run records no task; pass --task");
@@ -125,7 +140,9 @@ async function taskFor(
 
 /** Sample records from a SkyThought `results.json`. */
 function recordsFromResults(results: unknown): SampleRecord[] {
-  if (!results || typeof results !== "object") throw new UsageError("results.json is not an object");
+  if (!results || typeof results !== "object") {
+    throw new UsageError("results.json is not an object");
+  }
   return Object.entries(results as Record<string, Record<string, unknown>>).map(([id, value]) => {
     const { responses, token_usages, input_conversation, prompt: _p, ...row } = value;
     const usages = (token_usages ?? []) as { completion_tokens?: number; prompt_tokens?: number }[];
@@ -134,7 +151,10 @@ function recordsFromResults(results: unknown): SampleRecord[] {
       row: { ...row, _index: id },
       messages: (input_conversation ?? []) as SampleRecord["messages"],
       prompt_tokens: usages[0]?.prompt_tokens ?? null,
-      responses: ((responses ?? []) as { content: string; finish_reason?: string }[]).map((r, i) => ({
+      responses: ((responses ?? []) as { content: string; finish_reason?: string }[]).map((
+        r,
+        i,
+      ) => ({
         content: r.content,
         finish_reason: r.finish_reason ?? null,
         completion_tokens: usages[i]?.completion_tokens ?? null,

@@ -7,7 +7,7 @@
  */
 import { tsAnswerGrader } from "../scoring/answer/mod.ts";
 import { openNativeAnswerGrader } from "../native/mod.ts";
-import { createCodeScorer, type CodeScorer } from "../scoring/code/mod.ts";
+import { type CodeScorer, createCodeScorer } from "../scoring/code/mod.ts";
 import type { Scorers } from "../core/score_samples.ts";
 import { UsageError } from "./io.ts";
 
@@ -23,7 +23,10 @@ export interface ChosenScorers {
 }
 
 /** Picks the answer grader and prepares a lazy code scorer. */
-export function chooseScorers(choice: string | undefined, note: (line: string) => void): ChosenScorers {
+export function chooseScorers(
+  choice: string | undefined,
+  note: (line: string) => void,
+): ChosenScorers {
   const wanted = (choice ?? "auto") as ScorerChoice;
   if (!["auto", "native", "ts"].includes(wanted)) {
     throw new UsageError(`--scorer must be auto, native or ts, got "${choice}"`);

@@ -15,7 +15,9 @@ export function buildConversation(prompt: string, model: ModelConfig): ChatMessa
   if (model.system_prompt) messages.push({ role: "system", content: model.system_prompt });
   const content = model.user_template ? formatTemplate(model.user_template, {}, [prompt]) : prompt;
   messages.push({ role: "user", content });
-  if (model.assistant_prefill) messages.push({ role: "assistant", content: model.assistant_prefill });
+  if (model.assistant_prefill) {
+    messages.push({ role: "assistant", content: model.assistant_prefill });
+  }
   return messages;
 }
 

@@ -51,9 +51,7 @@ export function estimateMean(values: readonly number[]): MeanEstimate {
   const count = values.length;
   if (count === 0) return { mean: 0, stderr: 0, ci95: [0, 0], count };
   const mean = values.reduce((a, b) => a + b, 0) / count;
-  const variance = count > 1
-    ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (count - 1)
-    : 0;
+  const variance = count > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (count - 1) : 0;
   const stderr = Math.sqrt(variance / count);
   const binary = values.every((v) => v === 0 || v === 1);
   return { mean, stderr, ci95: binary ? wilson(mean, count) : normal(mean, stderr), count };

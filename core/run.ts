@@ -16,7 +16,7 @@ import { buildResults } from "./results_file.ts";
 import { RUN_FILES, type SampleLog, writeJson } from "./run_dir.ts";
 import type { SampleRecord } from "./sample_record.ts";
 import { type Scorers, scoreSamples } from "./score_samples.ts";
-import { type Summary, summarize, type SummaryContext } from "./summary.ts";
+import { summarize, type Summary, type SummaryContext } from "./summary.ts";
 
 /** Progress of a run, reported once per finished sample. */
 export interface RunProgress {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { SampleRecordSchema, type SampleRecord } from "./sample_record.ts";
+import { type SampleRecord, SampleRecordSchema } from "./sample_record.ts";
 
 /** File names inside a run directory. */
 export const RUN_FILES = {
@@ -63,7 +63,9 @@ export async function readJson(path: string): Promise<unknown> {
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new RunDirError(`Run file "${path}" does not exist`);
+    if (error instanceof Deno.errors.NotFound) {
+      throw new RunDirError(`Run file "${path}" does not exist`);
+    }
     throw error;
   }
   try {
@@ -107,7 +109,9 @@ export async function readSamples(path: string): Promise<SamplesRead> {
       throw new RunDirError(`"${path}" line ${i + 1} is corrupt: ${(error as Error).message}`);
     }
     if (!parsed.success) {
-      throw new RunDirError(`"${path}" line ${i + 1} is not a sample record: ${parsed.error.issues[0].message}`);
+      throw new RunDirError(
+        `"${path}" line ${i + 1} is not a sample record: ${parsed.error.issues[0].message}`,
+      );
     }
     records.set(parsed.data.id, parsed.data as unknown as SampleRecord);
   }

@@ -48,7 +48,9 @@ const ResponseSchema = z.looseObject({
 export const SampleRecordSchema = z.looseObject({
   id: z.string(),
   row: z.record(z.string(), z.unknown()),
-  messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })),
+  messages: z.array(
+    z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() }),
+  ),
   prompt_tokens: z.number().nullable(),
   responses: z.array(ResponseSchema),
   error: z.string().optional(),

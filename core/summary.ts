@@ -13,7 +13,7 @@
  */
 import { estimateMean, passAtK, passAtKValues, round } from "./metrics.ts";
 import type { SampleRecord } from "./sample_record.ts";
-import { VERDICTS, type Verdict } from "./verdict.ts";
+import { type Verdict, VERDICTS } from "./verdict.ts";
 
 /** What `summary.json` holds. */
 export interface Summary {
@@ -122,7 +122,10 @@ export function summarize(records: readonly SampleRecord[], ctx: SummaryContext)
 }
 
 /** `{"k=8": 81.25, ..., "k=1": 50}` in percent; problems with fewer scored responses than k are skipped for that k. */
-function passAtKTable(counts: readonly { n: number; c: number }[], n: number): Record<string, number> {
+function passAtKTable(
+  counts: readonly { n: number; c: number }[],
+  n: number,
+): Record<string, number> {
   const table: Record<string, number> = {};
   for (const k of passAtKValues(n)) {
     const eligible = counts.filter((p) => p.n >= k);

@@ -14,7 +14,15 @@ import { z } from "zod";
 
 const PromptSchema = z.union([z.string(), z.strictObject({ path: z.string() })]);
 
-const ModelEntrySchema = z.strictObject({
+/** A model's entry in the catalog file. */
+export interface ModelEntry {
+  name?: string | undefined;
+  system_prompt?: string | null | undefined;
+  user_template?: string | null | undefined;
+  assistant_prefill?: string | null | undefined;
+}
+
+const ModelEntrySchema: z.ZodType<ModelEntry> = z.strictObject({
   name: z.string().optional(),
   system_prompt: z.string().nullish(),
   user_template: z.string().nullish(),
@@ -40,7 +48,7 @@ export interface ModelConfig {
 /** The named prompts and model entries. */
 export interface ModelCatalog {
   systemPrompts: Record<string, string>;
-  models: Record<string, z.infer<typeof ModelEntrySchema>>;
+  models: Record<string, ModelEntry>;
 }
 
 /** Default catalog file. */
@@ -86,7 +94,9 @@ export function resolveModelConfig(
     systemPrompt = catalog.systemPrompts[promptName] ?? null;
     if (systemPrompt === null) {
       throw new TypeError(
-        `Unknown system prompt name "${promptName}"; known: ${Object.keys(catalog.systemPrompts).join(", ")}`,
+        `Unknown system prompt name "${promptName}"; known: ${
+          Object.keys(catalog.systemPrompts).join(", ")
+        }`,
       );
     }
   }

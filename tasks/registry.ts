@@ -64,7 +64,10 @@ export async function listTaskNames(options: TaskSearchOptions = {}): Promise<st
  *
  * @throws {TaskConfigError} when it is unknown or fails the schema.
  */
-export async function loadTask(task: string, options: TaskSearchOptions = {}): Promise<TaskDefinition> {
+export async function loadTask(
+  task: string,
+  options: TaskSearchOptions = {},
+): Promise<TaskDefinition> {
   if (isTaskPath(task)) {
     const path = absolute(task);
     let text: string;
@@ -97,7 +100,9 @@ export async function loadTask(task: string, options: TaskSearchOptions = {}): P
   const known = await listTaskNames(options);
   const close = known.filter((k) => k.includes(name) || name.includes(k));
   throw new TaskConfigError(
-    `Unknown task "${task}"${close.length ? `; did you mean ${close.join(", ")}?` : ""} (see "skyeval list tasks")`,
+    `Unknown task "${task}"${
+      close.length ? `; did you mean ${close.join(", ")}?` : ""
+    } (see "skyeval list tasks")`,
   );
 }
 
@@ -111,7 +116,9 @@ export function parseTaskConfig(text: string, where: string): TaskConfig {
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new TaskConfigError(`Task file "${where}" is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    throw new TaskConfigError(
+      `Task file "${where}" is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
+    );
   }
   const parsed = TaskConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -123,7 +130,11 @@ export function parseTaskConfig(text: string, where: string): TaskConfig {
 }
 
 /** Applies `--task-args` overrides (nested objects merge) and re-validates. */
-export function withTaskArgs(config: TaskConfig, args: Record<string, unknown>, where: string): TaskConfig {
+export function withTaskArgs(
+  config: TaskConfig,
+  args: Record<string, unknown>,
+  where: string,
+): TaskConfig {
   const merged: Record<string, unknown> = { ...config };
   for (const [key, value] of Object.entries(args)) {
     const current = merged[key];
@@ -132,7 +143,9 @@ export function withTaskArgs(config: TaskConfig, args: Record<string, unknown>, 
   const parsed = TaskConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TaskConfigError(`--task-args for "${where}" are invalid at "${issue.path.join(".")}": ${issue.message}`);
+    throw new TaskConfigError(
+      `--task-args for "${where}" are invalid at "${issue.path.join(".")}": ${issue.message}`,
+    );
   }
   return parsed.data;
 }

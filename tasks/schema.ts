@@ -27,8 +27,28 @@ export const HANDLER_NAMES = [
   "numina",
 ] as const;
 
+/** A handler name. */
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** A validated task configuration (SkyThought's `TaskConfig`, plus `description` and `version`). */
+export interface TaskConfig {
+  handler: HandlerName;
+  dataset_path: string;
+  dataset_subset: string | null;
+  dataset_split: string | null;
+  dataset_kwargs: Record<string, unknown>;
+  question_key: string;
+  answer_key: string | null;
+  templating_parameters: Record<string, string>;
+  preprocess_config: Record<string, unknown>;
+  /** skyeval: one line shown by `list tasks`. */
+  description?: string | undefined;
+  /** skyeval: bumped whenever prompt, extraction or scoring changes. */
+  version: number;
+}
+
 /** Schema of a task file. */
-export const TaskConfigSchema = z.strictObject({
+export const TaskConfigSchema: z.ZodType<TaskConfig> = z.strictObject({
   handler: z.enum(HANDLER_NAMES),
   dataset_path: z.string().min(1),
   dataset_subset: z.string().nullish().transform((v) => v ?? null),
@@ -43,9 +63,6 @@ export const TaskConfigSchema = z.strictObject({
   /** skyeval: bumped whenever prompt, extraction or scoring changes. */
   version: z.number().int().positive().default(1),
 });
-
-/** A validated task configuration. */
-export type TaskConfig = z.infer<typeof TaskConfigSchema>;
 
 /** A task: its name (the file's base name) and validated configuration. */
 export interface TaskDefinition {

@@ -62,7 +62,9 @@ export const livecodebench: TaskHandler = {
   target(row) {
     const starter = text(row.entry_point);
     const tests = lcbTests(row);
-    const fnName = (tests.find((t) => t.testtype === "functional") as { metadata?: { func_name?: string } } | undefined)
+    const fnName = (tests.find((t) => t.testtype === "functional") as
+      | { metadata?: { func_name?: string } }
+      | undefined)
       ?.metadata?.func_name ?? /def\s+(\w+)\s*\(/.exec(starter)?.[1];
     return {
       kind: "code",
@@ -76,7 +78,11 @@ export const livecodebench: TaskHandler = {
 
 function appsTests(row: Row): CodeTests {
   const io = (literal(row.input_output) ?? { inputs: [], outputs: [] }) as CodeTests;
-  return { inputs: io.inputs ?? [], outputs: io.outputs ?? [], ...(io.fn_name ? { fn_name: io.fn_name } : {}) };
+  return {
+    inputs: io.inputs ?? [],
+    outputs: io.outputs ?? [],
+    ...(io.fn_name ? { fn_name: io.fn_name } : {}),
+  };
 }
 
 /** `apps`: stdin or call-based (`fn_name`) problems. */
@@ -95,7 +101,12 @@ export const apps: TaskHandler = {
   },
   target(row) {
     const starter = text(row.starter_code);
-    return { kind: "code", family: "apps", tests: appsTests(row), ...(starter ? { starterCode: starter } : {}) };
+    return {
+      kind: "code",
+      family: "apps",
+      tests: appsTests(row),
+      ...(starter ? { starterCode: starter } : {}),
+    };
   },
 };
 
@@ -107,12 +118,21 @@ export const taco: TaskHandler = {
     const starter = text(row.starter_code);
     const question = text(column(row, config.question_key, "question"));
     let prompt = formatTemplate(template(config, "initial_template"), { ...row, prompt: question });
-    if (starter) prompt += formatTemplate(template(config, "starter_code_template"), { starter_code: starter });
+    if (starter) {
+      prompt += formatTemplate(template(config, "starter_code_template"), {
+        starter_code: starter,
+      });
+    }
     const format = !tests.fn_name && !starter ? "stdin_template" : "call_template";
     return prompt + template(config, format);
   },
   target(row) {
     const starter = text(row.starter_code);
-    return { kind: "code", family: "taco", tests: appsTests(row), ...(starter ? { starterCode: starter } : {}) };
+    return {
+      kind: "code",
+      family: "taco",
+      tests: appsTests(row),
+      ...(starter ? { starterCode: starter } : {}),
+    };
   },
 };

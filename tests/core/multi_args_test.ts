@@ -32,12 +32,18 @@ Deno.test("parseMultiArgs() keeps lists and quoted commas in one value", () => {
     stop: ["\n\n", "END"],
     max_tokens: 10,
   });
-  assertEquals(parseMultiArgs("base_url=http://127.0.0.1:8000/v1"), { base_url: "http://127.0.0.1:8000/v1" });
+  assertEquals(parseMultiArgs("base_url=http://127.0.0.1:8000/v1"), {
+    base_url: "http://127.0.0.1:8000/v1",
+  });
 });
 
 Deno.test("parseMultiArgs() rejects the reference's invalid inputs with its message", () => {
   for (const bad of ["a=1,b", "a=1,b=two=2", "not a dict", "{'a': 1", "[1, 2]"]) {
-    assertThrows(() => parseMultiArgs(bad), TypeError, "Expected comma separated list of parameters");
+    assertThrows(
+      () => parseMultiArgs(bad),
+      TypeError,
+      "Expected comma separated list of parameters",
+    );
   }
 });
 

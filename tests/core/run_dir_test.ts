@@ -8,13 +8,22 @@ function record(id: string): SampleRecord {
     row: { _index: id, q: `question ${id}` },
     messages: [{ role: "user", content: `question ${id}` }],
     prompt_tokens: 3,
-    responses: [{ content: "42", finish_reason: "stop", completion_tokens: 1, correctness: null, reason: "" }],
+    responses: [{
+      content: "42",
+      finish_reason: "stop",
+      completion_tokens: 1,
+      correctness: null,
+      reason: "",
+    }],
     scored: false,
   };
 }
 
 Deno.test("runDirName() replaces slashes in the model id", () => {
-  assertEquals(runDirName("Qwen/QwQ-32B-Preview", "aime24", "1a2b3c"), "Qwen_QwQ-32B-Preview_aime24_1a2b3c");
+  assertEquals(
+    runDirName("Qwen/QwQ-32B-Preview", "aime24", "1a2b3c"),
+    "Qwen_QwQ-32B-Preview_aime24_1a2b3c",
+  );
 });
 
 Deno.test("SampleLog appends lines and readSamples() keeps the latest per id", async () => {

@@ -14,15 +14,38 @@ function response(correctness: boolean | null, tokens: number, finish = "stop"):
 }
 
 function sample(id: string, responses: ResponseRecord[], promptTokens = 10): SampleRecord {
-  return { id, row: { _index: id }, messages: [], prompt_tokens: promptTokens, responses, scored: true };
+  return {
+    id,
+    row: { _index: id },
+    messages: [],
+    prompt_tokens: promptTokens,
+    responses,
+    scored: true,
+  };
 }
 
-const ctx = { configuration: {}, n: 4, status: "scored" as const, scoring: null, fingerprint: {}, version: "t" };
+const ctx = {
+  configuration: {},
+  n: 4,
+  status: "scored" as const,
+  scoring: null,
+  fingerprint: {},
+  version: "t",
+};
 
 Deno.test("summarize() counts tokens per response and prompts once per problem", () => {
   const s = summarize([
-    sample("0", [response(true, 100), response(true, 50), response(false, 30), response(false, 20, "length")]),
-    sample("1", [response(false, 10), response(false, 10), response(false, 10), response(true, 10)], 20),
+    sample("0", [
+      response(true, 100),
+      response(true, 50),
+      response(false, 30),
+      response(false, 20, "length"),
+    ]),
+    sample(
+      "1",
+      [response(false, 10), response(false, 10), response(false, 10), response(true, 10)],
+      20,
+    ),
   ], ctx);
   assertEquals(s.total_completion_tokens, 240);
   assertEquals(s.avg_completion_tokens, 30);

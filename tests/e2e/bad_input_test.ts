@@ -12,14 +12,25 @@ function assertOneLineError(result: { code: number; stderr: string }, includes: 
   if (!lines[0].includes(includes)) throw new Error(`expected "${includes}" in: ${lines[0]}`);
 }
 
-const base = ["evaluate", "--model", "m", "--backend", "openai", "--backend-args", "base_url=http://127.0.0.1:9/v1"];
+const base = [
+  "evaluate",
+  "--model",
+  "m",
+  "--backend",
+  "openai",
+  "--backend-args",
+  "base_url=http://127.0.0.1:9/v1,max_retries=0",
+];
 
 Deno.test("an unknown task is one clear error", async () => {
   assertOneLineError(await runCli([...base, "--task", "aime"]), 'Unknown task "aime"');
 });
 
 Deno.test("an unknown flag is one clear error", async () => {
-  assertOneLineError(await runCli([...base, "--task", "aime24", "--temprature", "0.7"]), "--temprature");
+  assertOneLineError(
+    await runCli([...base, "--task", "aime24", "--temprature", "0.7"]),
+    "--temprature",
+  );
 });
 
 Deno.test("a malformed k=v is one clear error", async () => {
@@ -30,7 +41,10 @@ Deno.test("a malformed k=v is one clear error", async () => {
 });
 
 Deno.test("a missing dataset file is one clear error", async () => {
-  assertOneLineError(await runCli([...base, "--task", "aime24", "--dataset-path", "/nonexistent/x.jsonl"]), "x.jsonl");
+  assertOneLineError(
+    await runCli([...base, "--task", "aime24", "--dataset-path", "/nonexistent/x.jsonl"]),
+    "x.jsonl",
+  );
 });
 
 Deno.test("a task file that fails the schema is one clear error", async () => {
@@ -41,7 +55,10 @@ Deno.test("a task file that fails the schema is one clear error", async () => {
 
 Deno.test("score on a corrupt results file is one clear error and changes nothing", async () => {
   const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${dir}/summary.json`, JSON.stringify({ configuration: { task: { name: "math500" } } }));
+  await Deno.writeTextFile(
+    `${dir}/summary.json`,
+    JSON.stringify({ configuration: { task: { name: "math500" } } }),
+  );
   await Deno.writeTextFile(`${dir}/results.json`, "{ not json");
   const before = await Deno.readTextFile(`${dir}/summary.json`);
   assertOneLineError(await runCli(["score", "--run-dir", dir]), "results.json");

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { startOpenAIServer, type OpenAIServer } from "../../testing/openai_server.ts";
+import { type OpenAIServer, startOpenAIServer } from "../../testing/openai_server.ts";
 
 /** The project root. */
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -34,7 +34,9 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 
 /** Reads a JSONL file into objects. */
 export async function readJsonl<T = Record<string, unknown>>(path: string): Promise<T[]> {
-  return (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim()).map((l) =>
+    JSON.parse(l)
+  );
 }
 
 /**
@@ -60,7 +62,11 @@ export function startReplayServer(
 /** The single run folder inside a result dir. */
 export async function onlyRunDir(resultDir: string): Promise<string> {
   const dirs: string[] = [];
-  for await (const e of Deno.readDir(resultDir)) if (e.isDirectory) dirs.push(`${resultDir}/${e.name}`);
-  if (dirs.length !== 1) throw new Error(`Expected one run folder in ${resultDir}, found ${dirs.length}`);
+  for await (const e of Deno.readDir(resultDir)) {
+    if (e.isDirectory) dirs.push(`${resultDir}/${e.name}`);
+  }
+  if (dirs.length !== 1) {
+    throw new Error(`Expected one run folder in ${resultDir}, found ${dirs.length}`);
+  }
   return dirs[0];
 }

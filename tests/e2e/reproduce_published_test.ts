@@ -5,7 +5,14 @@
  * within one problem.
  */
 import { assertEquals } from "../support/assert.ts";
-import { DATA, HAVE_DATA, onlyRunDir, readJsonl, runCli, startReplayServer } from "./cli_helpers.ts";
+import {
+  DATA,
+  HAVE_DATA,
+  onlyRunDir,
+  readJsonl,
+  runCli,
+  startReplayServer,
+} from "./cli_helpers.ts";
 
 const CASES = [
   { task: "math500", bench: "math500.jsonl", gen: "math500", published: 402, total: 500 },
@@ -15,7 +22,8 @@ const CASES = [
 
 for (const c of CASES) {
   Deno.test({
-    name: `evaluate ${c.task} on replayed Qwen2.5-14B-Instruct answers reproduces the published accuracy`,
+    name:
+      `evaluate ${c.task} on replayed Qwen2.5-14B-Instruct answers reproduces the published accuracy`,
     ignore: !HAVE_DATA,
     async fn() {
       const bench = await readJsonl<{ problem: string }>(`${DATA}benchmarks/${c.bench}`);
@@ -28,19 +36,27 @@ for (const c of CASES) {
       try {
         const run = await runCli([
           "evaluate",
-          "--task", c.task,
-          "--model", "Qwen/Qwen2.5-14B-Instruct",
-          "--backend", "openai",
-          "--backend-args", `base_url=${server.url},api_key=test`,
-          "--dataset-path", `${DATA}benchmarks/${c.bench}`,
-          "--result-dir", resultDir,
+          "--task",
+          c.task,
+          "--model",
+          "Qwen/Qwen2.5-14B-Instruct",
+          "--backend",
+          "openai",
+          "--backend-args",
+          `base_url=${server.url},api_key=test`,
+          "--dataset-path",
+          `${DATA}benchmarks/${c.bench}`,
+          "--result-dir",
+          resultDir,
         ]);
         assertEquals(run.code, 0, run.stderr);
         const runDir = await onlyRunDir(resultDir);
         const summary = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
         const correct = Math.round(summary.accuracy * summary.scored_responses);
         if (Math.abs(correct - c.published) > 1) {
-          throw new Error(`${c.task}: ${correct}/${c.total} correct, published ${c.published}/${c.total}`);
+          throw new Error(
+            `${c.task}: ${correct}/${c.total} correct, published ${c.published}/${c.total}`,
+          );
         }
         assertEquals(summary.num_samples, c.total);
         assertEquals(summary.status, "scored");

@@ -3,13 +3,23 @@
  * sample and regenerates none.
  */
 import { assertEquals } from "../support/assert.ts";
-import { DATA, HAVE_DATA, onlyRunDir, readJsonl, ROOT, runCli, startReplayServer } from "./cli_helpers.ts";
+import {
+  DATA,
+  HAVE_DATA,
+  onlyRunDir,
+  readJsonl,
+  ROOT,
+  runCli,
+  startReplayServer,
+} from "./cli_helpers.ts";
 
 Deno.test({
   name: "evaluate killed with SIGKILL resumes without losing or regenerating samples",
   ignore: !HAVE_DATA,
   async fn() {
-    const bench = (await readJsonl<{ problem: string; answer: string }>(`${DATA}benchmarks/math500.jsonl`)).slice(0, 40);
+    const bench =
+      (await readJsonl<{ problem: string; answer: string }>(`${DATA}benchmarks/math500.jsonl`))
+        .slice(0, 40);
     const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
     await Deno.writeTextFile(dataset, bench.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const answers = new Map(bench.map((r) => [r.problem, `The answer is $\\boxed{${r.answer}}$.`]));
@@ -17,12 +27,18 @@ Deno.test({
     const resultDir = await Deno.makeTempDir();
     const args = [
       "evaluate",
-      "--task", "math500",
-      "--model", "test/model",
-      "--backend", "openai",
-      "--backend-args", `base_url=${server.url},api_key=test`,
-      "--dataset-path", dataset,
-      "--concurrency", "2",
+      "--task",
+      "math500",
+      "--model",
+      "test/model",
+      "--backend",
+      "openai",
+      "--backend-args",
+      `base_url=${server.url},api_key=test`,
+      "--dataset-path",
+      dataset,
+      "--concurrency",
+      "2",
     ];
     try {
       const child = new Deno.Command(Deno.execPath(), {
@@ -46,7 +62,9 @@ Deno.test({
       await child.status;
       if (!runDir) throw new Error("the run folder never appeared");
       const before = (await readJsonl<{ id: string }>(`${runDir}/samples.jsonl`)).map((r) => r.id);
-      if (before.length === 0 || before.length >= 40) throw new Error(`killed with ${before.length} samples done`);
+      if (before.length === 0 || before.length >= 40) {
+        throw new Error(`killed with ${before.length} samples done`);
+      }
       const requestsBefore = server.requests.length;
 
       const resumed = await runCli([...args, "--resume-from", runDir]);
@@ -56,10 +74,14 @@ Deno.test({
       assertEquals(new Set(ids).size, ids.length, "a sample was written twice");
       assertEquals(ids.length, 40);
       assertEquals(ids.slice(0, before.length), before, "finished samples were rewritten");
-      const regenerated = server.requests.slice(requestsBefore).map((r) => r.messages.at(-1)!.content);
+      const regenerated = server.requests.slice(requestsBefore).map((r) =>
+        r.messages.at(-1)!.content
+      );
       for (const id of before) {
         const problem = bench[Number(id)].problem;
-        if (regenerated.some((p) => p.endsWith(problem))) throw new Error(`sample ${id} was generated again`);
+        if (regenerated.some((p) => p.endsWith(problem))) {
+          throw new Error(`sample ${id} was generated again`);
+        }
       }
       assertEquals(regenerated.length, 40 - before.length);
       const summary = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));

@@ -12,7 +12,9 @@ function pickleShort(text: string): Uint8Array {
 }
 
 async function zlib(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("deflate"));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new CompressionStream("deflate"),
+  );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -26,5 +28,9 @@ Deno.test("decodeLcbPrivateTests() reads base64(zlib(pickle(json)))", async () =
 
 Deno.test("unpickleString() refuses anything but a string", () => {
   // GLOBAL opcode: what a malicious pickle would use to call code.
-  assertThrows(() => unpickleString(new Uint8Array([0x80, 0x04, 0x63, 0x6f, 0x73, 0x0a])), SyntaxError, "Unsupported pickle opcode");
+  assertThrows(
+    () => unpickleString(new Uint8Array([0x80, 0x04, 0x63, 0x6f, 0x73, 0x0a])),
+    SyntaxError,
+    "Unsupported pickle opcode",
+  );
 });

@@ -4,7 +4,7 @@
  */
 import { assertEquals } from "../support/assert.ts";
 import { prepareSamples } from "../../core/prepare.ts";
-import { resolveModelConfig, loadModelCatalog } from "../../models/model_config.ts";
+import { loadModelCatalog, resolveModelConfig } from "../../models/model_config.ts";
 import { loadTask } from "../../tasks/registry.ts";
 
 const DATA = new URL("../../../shared/data/", import.meta.url);
@@ -17,53 +17,107 @@ async function firstRows(file: string, count: number): Promise<Record<string, un
 
 const catalog = await loadModelCatalog();
 const noSystem = resolveModelConfig("some/unlisted-model", catalog);
-const ctx = { model: noSystem, start: 0, end: -1, seed: 41, loadAuxiliary: () => Promise.resolve([]) };
+const ctx = {
+  model: noSystem,
+  start: 0,
+  end: -1,
+  seed: 41,
+  loadAuxiliary: () => Promise.resolve([]),
+};
 
-Deno.test({ name: "math500 prompt puts the boxed instruction first", ignore: !haveData, async fn() {
-  const [s] = await prepareSamples(await loadTask("math500"), await firstRows("benchmarks/math500.jsonl", 1), ctx);
-  const row = (await firstRows("benchmarks/math500.jsonl", 1))[0];
-  assertEquals(s.messages, [{ role: "user", content: `Return your final response within \\boxed{}. ${row.problem}` }]);
-  assertEquals(s.target, { kind: "answer", format: "math", gold: row.answer });
-  assertEquals(s.id, "0");
-} });
+Deno.test({
+  name: "math500 prompt puts the boxed instruction first",
+  ignore: !haveData,
+  async fn() {
+    const [s] = await prepareSamples(
+      await loadTask("math500"),
+      await firstRows("benchmarks/math500.jsonl", 1),
+      ctx,
+    );
+    const row = (await firstRows("benchmarks/math500.jsonl", 1))[0];
+    assertEquals(s.messages, [{
+      role: "user",
+      content: `Return your final response within \\boxed{}. ${row.problem}`,
+    }]);
+    assertEquals(s.target, { kind: "answer", format: "math", gold: String(row.answer) });
+    assertEquals(s.id, "0");
+  },
+});
 
-Deno.test({ name: "aime24 keeps 2024 rows and aime24_sky puts the instruction after", ignore: !haveData, async fn() {
-  const rows = await firstRows("benchmarks/aime24.jsonl", 30);
-  const skewed = [{ ...rows[0], url: "https://aops/2023_AIME" }, ...rows];
-  const samples = await prepareSamples(await loadTask("aime24"), skewed, ctx);
-  assertEquals(samples.length, 30);
-  assertEquals(samples[0].id, "1");
-  const sky = await prepareSamples(await loadTask("aime24_sky"), rows, ctx);
-  assertEquals(sky[0].messages[0].content, `${rows[0].problem}\nReturn your final response within \\boxed{}`);
-} });
+Deno.test({
+  name: "aime24 keeps 2024 rows and aime24_sky puts the instruction after",
+  ignore: !haveData,
+  async fn() {
+    const rows = await firstRows("benchmarks/aime24.jsonl", 30);
+    const skewed = [{ ...rows[0], url: "https://aops/2023_AIME" }, ...rows];
+    const samples = await prepareSamples(await loadTask("aime24"), skewed, ctx);
+    assertEquals(samples.length, 30);
+    assertEquals(samples[0].id, "1");
+    const sky = await prepareSamples(await loadTask("aime24_sky"), rows, ctx);
+    assertEquals(
+      sky[0].messages[0].content,
+      `${rows[0].problem}\nReturn your final response within \\boxed{}`,
+    );
+  },
+});
 
-Deno.test({ name: "gsm8k prompt and gold follow the reference", ignore: !haveData, async fn() {
-  const rows = await firstRows("benchmarks/gsm8k_test.jsonl", 1);
-  const [s] = await prepareSamples(await loadTask("gsm8k"), rows, ctx);
-  assertEquals(
-    s.messages[0].content,
-    `Given the following problem, reason and give a final answer to the problem.\nProblem: ${rows[0].question}\nYour response should end with "The final answer is [answer]" where [answer] is the response to the problem.`,
-  );
-  assertEquals(s.target, { kind: "answer", format: "gsm8k", gold: "18" });
-} });
+Deno.test({
+  name: "gsm8k prompt and gold follow the reference",
+  ignore: !haveData,
+  async fn() {
+    const rows = await firstRows("benchmarks/gsm8k_test.jsonl", 1);
+    const [s] = await prepareSamples(await loadTask("gsm8k"), rows, ctx);
+    assertEquals(
+      s.messages[0].content,
+      `Given the following problem, reason and give a final answer to the problem.\nProblem: ${
+        rows[0].question
+      }\nYour response should end with "The final answer is [answer]" where [answer] is the response to the problem.`,
+    );
+    assertEquals(s.target, { kind: "answer", format: "gsm8k", gold: "18" });
+  },
+});
 
-Deno.test({ name: "arc_c lists choices as A.<text> and maps numeric keys", ignore: !haveData, async fn() {
-  const rows = await firstRows("benchmarks/arc_challenge_test.jsonl", 1200);
-  const numeric = rows.find((r) => /^[1-4]$/.test(String(r.answerKey)))!;
-  const [s] = await prepareSamples(await loadTask("arc_c"), [numeric], ctx);
-  const choices = numeric.choices as { text: string[] };
-  assertEquals(s.messages[0].content.endsWith(`\n${numeric.question}\nA.${choices.text[0]}\nB.${choices.text[1]}\nC.${choices.text[2]}\nD.${choices.text[3]}`), true);
-  assertEquals(s.target.kind === "answer" && s.target.gold, "ABCD"[Number(numeric.answerKey) - 1]);
-} });
+Deno.test({
+  name: "arc_c lists choices as A.<text> and maps numeric keys",
+  ignore: !haveData,
+  async fn() {
+    const rows = await firstRows("benchmarks/arc_challenge_test.jsonl", 1200);
+    const numeric = rows.find((r) => /^[1-4]$/.test(String(r.answerKey)))!;
+    const [s] = await prepareSamples(await loadTask("arc_c"), [numeric], ctx);
+    const choices = numeric.choices as { text: string[] };
+    assertEquals(
+      s.messages[0].content.endsWith(
+        `\n${numeric.question}\nA.${choices.text[0]}\nB.${choices.text[1]}\nC.${
+          choices.text[2]
+        }\nD.${choices.text[3]}`,
+      ),
+      true,
+    );
+    assertEquals(
+      s.target.kind === "answer" && s.target.gold,
+      "ABCD"[Number(numeric.answerKey) - 1],
+    );
+  },
+});
 
-Deno.test({ name: "mmlu_pro lists lettered answer choices", ignore: !haveData, async fn() {
-  const rows = await firstRows("benchmarks/mmlu_pro_test.jsonl", 1);
-  const [s] = await prepareSamples(await loadTask("mmlu_pro"), rows, ctx);
-  const options = rows[0].options as string[];
-  const listed = options.map((o, i) => `(${"ABCDEFGHIJ"[i]}) ${o.trim()}`).join(" ");
-  assertEquals(s.messages[0].content, `Return your final response within \\boxed{}. ${rows[0].question}\nAnswer Choices: ${listed}`);
-  assertEquals(s.target.kind === "answer" && s.target.gold, "ABCDEFGHIJ"[Number(rows[0].answer_index)]);
-} });
+Deno.test({
+  name: "mmlu_pro lists lettered answer choices",
+  ignore: !haveData,
+  async fn() {
+    const rows = await firstRows("benchmarks/mmlu_pro_test.jsonl", 1);
+    const [s] = await prepareSamples(await loadTask("mmlu_pro"), rows, ctx);
+    const options = rows[0].options as string[];
+    const listed = options.map((o, i) => `(${"ABCDEFGHIJ"[i]}) ${o.trim()}`).join(" ");
+    assertEquals(
+      s.messages[0].content,
+      `Return your final response within \\boxed{}. ${rows[0].question}\nAnswer Choices: ${listed}`,
+    );
+    assertEquals(
+      s.target.kind === "answer" && s.target.gold,
+      "ABCDEFGHIJ"[Number(rows[0].answer_index)],
+    );
+  },
+});
 
 Deno.test("gpqa_diamond shuffles per seed and row, and records the gold letter", async () => {
   const row = {
@@ -80,12 +134,16 @@ Deno.test("gpqa_diamond shuffles per seed and row, and records the gold letter",
   for (const s of a) {
     if (s.target.kind !== "answer") throw new Error("not an answer target");
     assertEquals(s.target.choices![("ABCD").indexOf(s.target.gold)], "lead");
-    assertEquals(s.messages[0].content.startsWith(
-      "Return your final response within \\boxed{} and only include the letter choice (A, B, C, or D) as your final response. Which is heavier?\nA) ",
-    ), true);
+    assertEquals(
+      s.messages[0].content.startsWith(
+        "Return your final response within \\boxed{} and only include the letter choice (A, B, C, or D) as your final response. Which is heavier?\nA) ",
+      ),
+      true,
+    );
   }
   const other = await prepareSamples(task, [row, row, row, row], { ...ctx, seed: 7 });
-  const orders = (xs: typeof a) => xs.map((s) => s.target.kind === "answer" ? s.target.gold : "").join("");
+  const orders = (xs: typeof a) =>
+    xs.map((s) => s.target.kind === "answer" ? s.target.gold : "").join("");
   if (orders(a) === orders(other) && orders(a) === orders(b)) {
     // Different seeds may coincide on 4 rows, but not on all of 20.
     const many = Array.from({ length: 20 }, () => row);
@@ -98,11 +156,16 @@ Deno.test("gpqa_diamond shuffles per seed and row, and records the gold letter",
 Deno.test("models: system prompt, user template and prefill resolve like the reference", () => {
   const sky = resolveModelConfig("NovaSky-AI/Sky-T1-32B-Preview", catalog);
   assertEquals(sky.system_prompt!.length, 1310);
-  assertEquals(resolveModelConfig("Qwen/Qwen2.5-7B-Instruct", catalog).system_prompt_name, "qwen_cot");
+  assertEquals(
+    resolveModelConfig("Qwen/Qwen2.5-7B-Instruct", catalog).system_prompt_name,
+    "qwen_cot",
+  );
   const o1 = resolveModelConfig("o1-mini", catalog, { assistantPrefill: "<think>\n" });
   assertEquals(o1.user_template, "Question: {}\nAnswer: ");
   assertEquals(o1.assistant_prefill, "<think>\n");
-  const overridden = resolveModelConfig("Qwen/Qwen2.5-7B-Instruct", catalog, { systemPrompt: "Be brief." });
+  const overridden = resolveModelConfig("Qwen/Qwen2.5-7B-Instruct", catalog, {
+    systemPrompt: "Be brief.",
+  });
   assertEquals(overridden.system_prompt, "Be brief.");
   assertEquals(catalog.systemPrompts.prime_rl.includes("{actions}"), false);
 });

@@ -1,11 +1,38 @@
 import { assertEquals, assertRejects, assertThrows } from "../support/assert.ts";
-import { listTaskNames, loadTask, parseTaskConfig, TaskConfigError, withTaskArgs } from "../../tasks/registry.ts";
+import {
+  listTaskNames,
+  loadTask,
+  parseTaskConfig,
+  TaskConfigError,
+  withTaskArgs,
+} from "../../tasks/registry.ts";
 
 const REFERENCE_TASKS = [
-  "aime24", "aime24_sky", "aime25_1", "aime25_2", "amc23", "math500", "minervamath",
-  "olympiadbench_math_en", "omni_math", "liveaops", "gpqa_diamond", "mmlu", "mmlu_pro", "arc_c",
-  "gsm8k", "livecodebench", "livecodebench_easy", "livecodebench_medium", "livecodebench_hard",
-  "apps", "taco", "numina", "numina_amc_aime", "numina_math", "numina_olympiads",
+  "aime24",
+  "aime24_sky",
+  "aime25_1",
+  "aime25_2",
+  "amc23",
+  "math500",
+  "minervamath",
+  "olympiadbench_math_en",
+  "omni_math",
+  "liveaops",
+  "gpqa_diamond",
+  "mmlu",
+  "mmlu_pro",
+  "arc_c",
+  "gsm8k",
+  "livecodebench",
+  "livecodebench_easy",
+  "livecodebench_medium",
+  "livecodebench_hard",
+  "apps",
+  "taco",
+  "numina",
+  "numina_amc_aime",
+  "numina_math",
+  "numina_olympiads",
 ];
 
 Deno.test("listTaskNames() has every task the reference ships, and each validates", async () => {
@@ -16,7 +43,11 @@ Deno.test("listTaskNames() has every task the reference ships, and each validate
 
 Deno.test("loadTask() is case-insensitive and suggests close names", async () => {
   assertEquals((await loadTask("AIME24")).name, "aime24");
-  await assertRejects(() => loadTask("aime"), TaskConfigError, 'Unknown task "aime"; did you mean aime24');
+  await assertRejects(
+    () => loadTask("aime"),
+    TaskConfigError,
+    'Unknown task "aime"; did you mean aime24',
+  );
 });
 
 Deno.test("loadTask() reads a task file by path, and a folder adds tasks", async () => {
@@ -37,7 +68,11 @@ Deno.test("parseTaskConfig() names the invalid field", () => {
     'Task file "t.yaml" is invalid at "handler"',
   );
   assertThrows(
-    () => parseTaskConfig("handler: math\ndataset_path: x\nquestion_key: q\nqestion_key: typo\n", "t.yaml"),
+    () =>
+      parseTaskConfig(
+        "handler: math\ndataset_path: x\nquestion_key: q\nqestion_key: typo\n",
+        "t.yaml",
+      ),
     TaskConfigError,
     "qestion_key",
   );
@@ -46,7 +81,10 @@ Deno.test("parseTaskConfig() names the invalid field", () => {
 
 Deno.test("withTaskArgs() merges nested overrides and re-validates", async () => {
   const { config } = await loadTask("numina_math");
-  const merged = withTaskArgs(config, { dataset_split: "test", preprocess_config: { source: "olympiads" } }, "x");
+  const merged = withTaskArgs(config, {
+    dataset_split: "test",
+    preprocess_config: { source: "olympiads" },
+  }, "x");
   assertEquals(merged.dataset_split, "test");
   assertEquals(merged.preprocess_config.source, "olympiads");
   assertEquals(merged.preprocess_config.filter_difficulty, true);
