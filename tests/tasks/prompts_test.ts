@@ -81,22 +81,23 @@ Deno.test({
   name: "arc_c lists choices as A.<text> and maps numeric keys",
   ignore: !haveData,
   async fn() {
-    const rows = await firstRows("benchmarks/arc_challenge_test.jsonl", 1200);
-    const numeric = rows.find((r) => /^[1-4]$/.test(String(r.answerKey)))!;
-    const [s] = await prepareSamples(await loadTask("arc_c"), [numeric], ctx);
-    const choices = numeric.choices as { text: string[] };
-    assertEquals(
-      s.messages[0].content.endsWith(
-        `\n${numeric.question}\nA.${choices.text[0]}\nB.${choices.text[1]}\nC.${
-          choices.text[2]
-        }\nD.${choices.text[3]}`,
-      ),
-      true,
-    );
-    assertEquals(
-      s.target.kind === "answer" && s.target.gold,
-      "ABCD"[Number(numeric.answerKey) - 1],
-    );
+    const [row] = await firstRows("benchmarks/arc_challenge_test.jsonl", 1);
+    const choices = row.choices as { text: string[]; label: string[] };
+    // Some ARC items are labelled 1-4 instead of A-D.
+    const numeric = {
+      ...row,
+      choices: { ...choices, label: ["1", "2", "3", "4"] },
+      answerKey: "3",
+    };
+    const samples = await prepareSamples(await loadTask("arc_c"), [row, numeric], ctx);
+    const listed = choices.text.map((t, i) => `${"ABCD"[i]}.${t}`).join("\n");
+    for (const s of samples) {
+      assertEquals(s.messages[0].content.endsWith(`\n${row.question}\n${listed}`), true);
+    }
+    assertEquals(samples.map((s) => s.target.kind === "answer" && s.target.gold), [
+      row.answerKey,
+      "C",
+    ]);
   },
 });
 
