@@ -97,7 +97,7 @@ ${
       ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n"
       : ""
   }
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT, SKYEVAL_CACHE_DIR.`;
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE, SKYEVAL_CACHE_DIR.`;
 }
 
 function cacheDir(io: CommandIO): string {
@@ -220,6 +220,9 @@ export async function runEvaluate(
     hubEndpoint: io.env("HF_ENDPOINT"),
     hubToken: io.env("HF_TOKEN") ?? null,
     cacheDir: cache,
+    offline: ["1", "true", "yes"].includes(
+      (io.env("HF_HUB_OFFLINE") ?? io.env("HF_DATASETS_OFFLINE") ?? "").toLowerCase(),
+    ),
     signal: io.signal,
   };
   io.stderr(`loading ${source.kind === "file" ? source.path : task.config.dataset_path} ...`);

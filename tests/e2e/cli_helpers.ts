@@ -41,7 +41,7 @@ export async function readJsonl<T = Record<string, unknown>>(path: string): Prom
 
 /**
  * A server that answers each prompt with the recorded response of the
- * problem the prompt ends with.
+ * (longest) problem the prompt contains.
  */
 export function startReplayServer(
   answers: ReadonlyMap<string, string>,
@@ -52,7 +52,8 @@ export function startReplayServer(
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     answer(req) {
       const prompt = req.messages.findLast((m) => m.role === "user")?.content ?? "";
-      const problem = problems.find((p) => prompt.endsWith(p));
+      const problem = problems.filter((p) => prompt.includes(p))
+        .reduce<string | undefined>((a, p) => (a && a.length >= p.length ? a : p), undefined);
       if (problem === undefined) throw new Error(`No recorded answer for "${prompt.slice(0, 60)}"`);
       return answers.get(problem)!;
     },
