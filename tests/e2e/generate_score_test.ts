@@ -1,0 +1,149 @@
+/**
+ * `generate` then `score --run-dir` (SkyThought's curation flow), `score
+ * --ids`, re-scoring a folder that only has SkyThought's `results.json`,
+ * and pass@k with n > 1.
+ */
+import { assertEquals } from "../support/assert.ts";
+import { startOpenAIServer } from "../../testing/openai_server.ts";
+import {
+  DATA,
+  HAVE_DATA,
+  onlyRunDir,
+  readJsonl,
+  runCli,
+  startReplayServer,
+} from "./cli_helpers.ts";
+
+Deno.test({
+  name: "generate writes unscored generations that score --run-dir then scores in place",
+  ignore: !HAVE_DATA,
+  async fn() {
+    const bench = await readJsonl<{ problem: string }>(`${DATA}benchmarks/aime24.jsonl`);
+    const gen = await readJsonl<{ idx: number; code: string[]; score: boolean[] }>(
+      `${DATA}generations/qwen25math_harness/Qwen2.5-14B-Instruct/aime24.jsonl`,
+    );
+    const server = await startReplayServer(
+      new Map(gen.map((g) => [bench[g.idx].problem, g.code[0]])),
+    );
+    const resultDir = await Deno.makeTempDir();
+    try {
+      const generated = await runCli([
+        "generate",
+        "--task",
+        "aime24",
+        "--model",
+        "Qwen/Qwen2.5-14B-Instruct",
+        "--backend",
+        "openai",
+        "--backend-args",
+        `base_url=${server.url},api_key=test`,
+        "--dataset-path",
+        `${DATA}benchmarks/aime24.jsonl`,
+        "--result-dir",
+        resultDir,
+      ]);
+      assertEquals(generated.code, 0, generated.stderr);
+      const runDir = await onlyRunDir(resultDir);
+      const unscored = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
+      assertEquals([unscored.status, unscored.accuracy, unscored.scored_responses], [
+        "generated",
+        0,
+        0,
+      ]);
+      const results = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));
+      assertEquals(results["0"].responses[0].correctness, null);
+
+      const scored = await runCli(["score", "--run-dir", runDir]);
+      assertEquals(scored.code, 0, scored.stderr);
+      const summary = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
+      assertEquals(summary.status, "scored");
+      const correct = Math.round(summary.accuracy * 30);
+      if (Math.abs(correct - 6) > 1) throw new Error(`scored ${correct}/30, published 6/30`);
+      assertEquals(summary.configuration.task.name, "aime24");
+
+      // --ids re-scores a subset and leaves the rest as they were.
+      const again = await runCli(["score", "--run-dir", runDir, "--ids", "0,1", "--scorer", "ts"]);
+      assertEquals(again.code, 0, again.stderr);
+      assertEquals(
+        JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`)).accuracy,
+        summary.accuracy,
+      );
+      const bad = await runCli(["score", "--run-dir", runDir, "--ids", "0,999"]);
+      if (bad.code === 0 || !bad.stderr.includes("999")) {
+        throw new Error("unknown --ids were accepted");
+      }
+
+      // A SkyThought run folder has only results.json and summary.json.
+      await Deno.remove(`${runDir}/samples.jsonl`);
+      const imported = await runCli(["score", "--run-dir", runDir, "--task", "aime24"]);
+      assertEquals(imported.code, 0, imported.stderr);
+      assertEquals(
+        JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`)).accuracy,
+        summary.accuracy,
+      );
+      assertEquals((await readJsonl(`${runDir}/samples.jsonl`)).length, 30);
+    } finally {
+      await server.close();
+      await Deno.remove(resultDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("evaluate with n > 1 reports unbiased pass@k and per-response tokens", async () => {
+  const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
+  await Deno.writeTextFile(
+    dataset,
+    [{ problem: "What is 2+2?", answer: "4" }, { problem: "What is 3+3?", answer: "6" }]
+      .map((r) => JSON.stringify(r)).join("\n") + "\n",
+  );
+  // Problem 1: 2 of 4 right; problem 2: 1 of 4 right.
+  const server = await startOpenAIServer({
+    answer(req) {
+      const prompt = req.messages.at(-1)!.content;
+      return prompt.includes("2+2")
+        ? ["\\boxed{4}", "\\boxed{5}", "\\boxed{4}", "\\boxed{3}"]
+        : ["\\boxed{6}", "\\boxed{7}", "\\boxed{8}", "no idea"];
+    },
+  });
+  const resultDir = await Deno.makeTempDir();
+  try {
+    const run = await runCli([
+      "evaluate",
+      "--task",
+      "math500",
+      "--model",
+      "test/model",
+      "--backend",
+      "openai",
+      "--backend-args",
+      `base_url=${server.url},api_key=test`,
+      "--dataset-path",
+      dataset,
+      "--sampling-params",
+      "temperature=0.7,top_p=0.95",
+      "--n",
+      "4",
+      "--result-dir",
+      resultDir,
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    const summary = JSON.parse(
+      await Deno.readTextFile(`${await onlyRunDir(resultDir)}/summary.json`),
+    );
+    assertEquals(summary.accuracy, 0.375);
+    assertEquals(summary.pass_at_k["k=1"], 37.5);
+    assertEquals(summary.pass_at_k["k=4"], 100);
+    // pass@2: 1 - C(2,2)/C(4,2) = 5/6 and 1 - C(3,2)/C(4,2) = 1/2.
+    assertEquals(summary.pass_at_k["k=2"], 66.667);
+    assertEquals(summary.verdicts, { correct: 3, incorrect: 4, no_answer: 1 });
+    assertEquals(server.requests.map((r) => [r.n, r.temperature, r.top_p]), [[4, 0.7, 0.95], [
+      4,
+      0.7,
+      0.95,
+    ]]);
+  } finally {
+    await server.close();
+    await Deno.remove(resultDir, { recursive: true });
+    await Deno.remove(dataset);
+  }
+});
