@@ -130,6 +130,8 @@ export interface CommonArgs {
   reasoning?: boolean;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
+  /** Ask for SSE answers (assembled before returning). */
+  stream: boolean;
 }
 
 /** The keys {@linkcode readCommonArgs} reads. */
@@ -145,6 +147,7 @@ export const COMMON_ARG_KEYS = [
   "reasoning",
   "retry_base_delay",
   "retry_max_delay",
+  "stream",
 ] as const;
 
 /** Default seconds one request attempt may take (long reasoning outputs are slow). */
@@ -167,6 +170,7 @@ export function readCommonArgs(reader: ArgReader): CommonArgs {
     reasoning: reader.boolean("reasoning"),
     retryBaseDelayMs: 1000 * (reader.number("retry_base_delay", { min: 0 }) ?? 0.5),
     retryMaxDelayMs: 1000 * (reader.number("retry_max_delay", { min: 0 }) ?? 20),
+    stream: reader.boolean("stream") ?? false,
   };
 }
 

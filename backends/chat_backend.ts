@@ -17,6 +17,7 @@ import {
   type GenerationResult,
 } from "./backend.ts";
 import { buildChatBody, type ChatBodyOptions } from "./chat_body.ts";
+import { assembleChatStream } from "./chat_stream.ts";
 import { decodeErrorBody } from "./error_body.ts";
 import { type Endpoint, EndpointPool, type RoutingStrategy } from "./endpoint_pool.ts";
 import { Limiter } from "./limiter.ts";
@@ -41,6 +42,12 @@ export interface ChatBackendConfig {
   maxRetries: number;
   /** Limit of one attempt, ms. */
   timeoutMs: number;
+  /**
+   * Ask for a streamed (SSE) answer, assembled before returning: bytes keep
+   * flowing during long generations, so idle-connection limits of proxies
+   * and load balancers do not cut them.
+   */
+  stream?: boolean;
   backoff?: BackoffOptions;
   routing?: RoutingStrategy;
   /** First cooldown of a server that refused a connection, ms. */
@@ -153,6 +160,9 @@ export class ChatBackend implements Backend {
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
+    if (this.#config.stream) {
+      body = { ...body, stream: true, stream_options: { include_usage: true } };
+    }
     const text = JSON.stringify(body);
     const failedUrls = new Set<string>();
     for (let attempt = 0;; attempt++) {
@@ -240,6 +250,15 @@ export class ChatBackend implements Backend {
         { status: response.status, retryable },
       );
       return { ok: false, error, headers: response.headers, connectionFailed: false };
+    }
+    if (
+      this.#config.stream && response.headers.get("content-type")?.includes("text/event-stream")
+    ) {
+      const assembled = assembleChatStream(raw);
+      if (!assembled.ok) {
+        return failure(`Server "${baseUrl}": ${assembled.message}`, undefined, false);
+      }
+      raw = JSON.stringify(assembled.body);
     }
     return parseChatResponse(url, raw, n);
   }

@@ -9,7 +9,9 @@
  *   is set aside for a growing cooldown and tried again later.
  * - `api_key`, `max_retries` (6), `timeout` (seconds per attempt, 1800),
  *   `concurrency` (16 for openai, 64 for vllm/ray), `retry_base_delay` (0.5 s),
- *   `retry_max_delay` (20 s).
+ *   `retry_max_delay` (20 s), `stream` (false: ask for an SSE answer and
+ *   assemble it, which keeps bytes flowing through proxies during long
+ *   generations).
  * - `prefill=continue|ignore`: what to do with a final assistant turn.
  *   vllm/ray continue it (vLLM's `continue_final_message`); the OpenAI API
  *   cannot, so `openai` refuses a prefill unless told `ignore` (drop it) or,
@@ -283,6 +285,7 @@ function transport(common: CommonArgs, options: CreateBackendOptions) {
   return {
     maxRetries: common.maxRetries,
     timeoutMs: common.timeoutMs,
+    stream: common.stream,
     routing: common.routing,
     backoff: {
       baseDelayMs: common.retryBaseDelayMs,

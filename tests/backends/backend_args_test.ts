@@ -24,6 +24,7 @@ Deno.test("readCommonArgs() reads typed settings with defaults", () => {
     reasoning: false,
     retryBaseDelayMs: 500,
     retryMaxDelayMs: 20_000,
+    stream: false,
   });
   assert.deepEqual(reader.rest(), { tensor_parallel_size: 8 });
   const defaults = readCommonArgs(new ArgReader("openai", {}));

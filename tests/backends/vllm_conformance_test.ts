@@ -16,3 +16,20 @@ testBackendConformance({
     return { backend };
   },
 });
+
+testBackendConformance({
+  name: "vllm (base_url, stream)",
+  model: "Qwen/QwQ-32B",
+  multipleServers: true,
+  continuesPrefill: true,
+  sendsVllmDefaults: true,
+  asksTokenIds: true,
+  async create(urls, args) {
+    const backend = await createBackend("vllm", "Qwen/QwQ-32B", {
+      ...args,
+      base_urls: urls,
+      stream: true,
+    });
+    return { backend };
+  },
+});

@@ -58,7 +58,9 @@ export type FakeFailure =
     /** Send vLLM's pre-0.10.1 flat body `{"object": "error", "message", ...}`. */
     flat?: boolean;
   }
-  | { hangMs: number };
+  | { hangMs: number }
+  /** Answer 200 with a stream (or body) that carries an `error` object after the first chunk. */
+  | { midStreamError: string };
 
 /** Options of {@linkcode startOpenAIServer}. */
 export interface OpenAIServerOptions {
@@ -159,6 +161,8 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
         : options.failures?.(body, number);
       if (failure && "hangMs" in failure) {
         await sleep(failure.hangMs, signals);
+      } else if (failure && "midStreamError" in failure) {
+        return midStreamError(failure.midStreamError, body.stream === true);
       } else if (failure) {
         return errorResponse(failure);
       }
@@ -320,7 +324,12 @@ function streamResponse(
   id: string,
   created: number,
   model: string,
-  choices: { index: number; message: { content: string }; finish_reason: string }[],
+  choices: {
+    index: number;
+    message: { content: string; reasoning?: string };
+    finish_reason: string;
+    token_ids?: number[];
+  }[],
   body: ChatRequestBody,
   usage: Record<string, number>,
 ): Response {
@@ -342,25 +351,60 @@ function streamResponse(
     events.push(
       chunk([{ index: c.index, delta: { role: "assistant", content: "" }, finish_reason: null }]),
     );
+    if (c.message.reasoning) {
+      events.push(
+        chunk([{ index: c.index, delta: { reasoning: c.message.reasoning }, finish_reason: null }]),
+      );
+    }
   }
-  const pieces = choices.map((c) => c.message.content.split(/(?<=\s)/));
+  // Each content piece is one whitespace token and carries one token id, like vLLM's deltas.
+  const pieces = choices.map((c) => c.message.content.split(/(?<=\s)(?=\S)/));
+  const idsUsed = choices.map(() => 0);
   const longest = Math.max(...pieces.map((p) => p.length));
   for (let i = 0; i < longest; i++) {
     for (const c of choices) {
       const piece = pieces[c.index][i];
-      if (piece) {
-        events.push(chunk([{ index: c.index, delta: { content: piece }, finish_reason: null }]));
-      }
+      if (!piece) continue;
+      const ids = c.token_ids?.slice(idsUsed[c.index], idsUsed[c.index] + 1);
+      idsUsed[c.index] += ids?.length ?? 0;
+      events.push(chunk([{
+        index: c.index,
+        delta: { content: piece },
+        finish_reason: null,
+        ...(ids ? { token_ids: ids } : {}),
+      }]));
     }
   }
   for (const c of choices) {
-    events.push(chunk([{ index: c.index, delta: {}, finish_reason: c.finish_reason }]));
+    const rest = c.token_ids?.slice(idsUsed[c.index]);
+    events.push(chunk([{
+      index: c.index,
+      delta: {},
+      finish_reason: c.finish_reason,
+      ...(rest ? { token_ids: rest } : {}),
+    }]));
   }
   if (includeUsage) events.push(chunk([], { usage }));
   events.push("data: [DONE]\n\n");
   return new Response(events.join(""), {
     headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
   });
+}
+
+function midStreamError(message: string, stream: boolean): Response {
+  const error = { message, type: "InternalServerError", param: null, code: 500 };
+  if (!stream) return Response.json({ error });
+  const first = {
+    id: "chatcmpl-broken",
+    object: "chat.completion.chunk",
+    created: 0,
+    model: "fake-model",
+    choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
+  };
+  return new Response(
+    `data: ${JSON.stringify(first)}\n\ndata: ${JSON.stringify({ error })}\n\ndata: [DONE]\n\n`,
+    { headers: { "content-type": "text/event-stream" } },
+  );
 }
 
 /** Waits `ms`, rejecting early when any of `signals` aborts. */
