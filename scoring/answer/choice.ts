@@ -40,9 +40,8 @@ function stripWrappers(s: string): string {
         changed = true;
       }
     }
-    const lower = asciiLower(t);
     for (const w of ["option", "choice"]) {
-      if (lower.startsWith(w) && !isAlpha(codeAt(lower, w.length))) {
+      if (asciiLower(t.slice(0, w.length)) === w && !isAlpha(codeAt(t, w.length))) {
         t = trimAscii(t.slice(w.length));
         changed = true;
       }
@@ -158,7 +157,7 @@ export function extractChoice(
 /** The gold letter in canonical form: trimmed, upper-case, without brackets or a period. */
 export function cleanGoldLetter(gold: string): string {
   let g = trimAscii(gold);
-  if (g.startsWith("(") && g.endsWith(")")) g = g.slice(1, -1);
+  if (g.length >= 2 && g.startsWith("(") && g.endsWith(")")) g = g.slice(1, -1);
   if (g.endsWith(".")) g = g.slice(0, -1);
   g = trimAscii(g);
   const c = g.charCodeAt(0);

@@ -102,8 +102,20 @@ function gradeChoice(item: AnswerItem, text: string, truncated: boolean): Score 
   return score(letter === cleanGoldLetter(item.gold) ? "correct" : "incorrect", letter);
 }
 
+/** Without NULs and lone surrogates (what the native path receives as UTF-8). */
+export function cleanText(s: string): string {
+  const t = s.includes("\0") ? s.replaceAll("\0", "") : s;
+  return t.isWellFormed() ? t : t.toWellFormed();
+}
+
 /** Grades one item. Never throws: an internal failure is a `grader_error`. */
-export function gradeAnswer(item: AnswerItem): Score {
+export function gradeAnswer(input: AnswerItem): Score {
+  const item: AnswerItem = {
+    ...input,
+    response: cleanText(input.response),
+    gold: cleanText(input.gold),
+    choices: input.choices?.map(cleanText),
+  };
   const truncated = item.finishReason === "length";
   const text = stripThinking(item.response);
   try {

@@ -1,0 +1,205 @@
+/**
+ * Loader of the native answer grader (`native/`, a Rust cdylib): the same
+ * rules as `scoring/answer/`, graded a whole batch per FFI call on all cores.
+ * Needs `--allow-ffi` (and `--allow-read`) for the library path only.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import type { Score, Verdict } from "../core/verdict.ts";
+import { correctnessOf } from "../core/verdict.ts";
+import type { AnswerGrader, AnswerItem } from "../scoring/answer/mod.ts";
+import { ANSWER_FORMATS } from "../scoring/answer/mod.ts";
+import { BUDGET_DETAIL, cleanText, GOLD_TOO_LONG_DETAIL } from "../scoring/answer/grade.ts";
+
+/** The ABI version this loader speaks (`skyeval_abi_version()`). */
+export const NATIVE_ABI_VERSION = 1;
+
+const SYMBOLS = {
+  skyeval_abi_version: { parameters: [], result: "u32" },
+  skyeval_grade_batch: {
+    parameters: ["buffer", "usize", "u32", "u32", "buffer", "usize"],
+    result: "usize",
+  },
+  skyeval_grade_batch_async: {
+    name: "skyeval_grade_batch",
+    parameters: ["buffer", "usize", "u32", "u32", "buffer", "usize"],
+    result: "usize",
+    nonblocking: true,
+  },
+} as const;
+
+const VERDICTS: readonly Verdict[] = [
+  "correct",
+  "incorrect",
+  "no_answer",
+  "truncated",
+  "grader_error",
+];
+const DETAILS: readonly (string | undefined)[] = [
+  undefined,
+  BUDGET_DETAIL,
+  GOLD_TOO_LONG_DETAIL,
+  "internal grader error",
+];
+
+/** The native grader, with an asynchronous batch call that leaves the event loop free. */
+export interface NativeAnswerGrader extends AnswerGrader {
+  readonly path: "native";
+  /** Grades on a background thread (use for batches of thousands). */
+  gradeAsync(items: readonly AnswerItem[]): Promise<Score[]>;
+  /** Unloads the library. */
+  close(): void;
+}
+
+/** Where `deno task build:native` puts the library, resolved from this module. */
+export function defaultNativeLibraryPath(): string {
+  const os = Deno.build.os;
+  const file = os === "windows"
+    ? "skyeval_native.dll"
+    : os === "darwin"
+    ? "libskyeval_native.dylib"
+    : "libskyeval_native.so";
+  return fileURLToPath(new URL(`./target/release/${file}`, import.meta.url));
+}
+
+/** Packs a batch into one NUL-separated buffer (see `native/src/lib.rs`). */
+export function packItems(items: readonly AnswerItem[]): Uint8Array {
+  const parts: string[] = [];
+  for (const item of items) {
+    const format = ANSWER_FORMATS.indexOf(item.format);
+    if (format < 0) throw new TypeError(`Unknown answer format "${item.format}"`);
+    parts.push(`${format}${item.finishReason === "length" ? 1 : 0}`);
+    parts.push(cleanText(item.response));
+    parts.push(cleanText(item.gold));
+    const choices = item.choices ?? [];
+    parts.push(String(choices.length));
+    for (const c of choices) parts.push(cleanText(c));
+  }
+  return new TextEncoder().encode(parts.join("\0"));
+}
+
+/** Decodes the packed results of `n` items. */
+export function unpackScores(bytes: Uint8Array, n: number): Score[] {
+  const fields = new TextDecoder().decode(bytes).split("\0");
+  if (fields.length !== n + 1) {
+    throw new RangeError(`Native grader returned ${fields.length - 1} results for ${n} items`);
+  }
+  const scores: Score[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = fields[i];
+    const verdict = VERDICTS[f.charCodeAt(0) - 48];
+    const detail = DETAILS[f.charCodeAt(2) - 48];
+    const s: Score = {
+      verdict,
+      correct: correctnessOf(verdict),
+      extracted: f[1] === "1" ? f.slice(3) : null,
+    };
+    if (detail !== undefined) s.detail = detail;
+    scores[i] = s;
+  }
+  return scores;
+}
+
+function outputCapacity(input: Uint8Array, n: number): number {
+  return input.length + n * 64 + 1024;
+}
+
+/**
+ * Opens the native grader, or says why it is unavailable (library not built,
+ * no FFI permission, ABI mismatch). `threads` 0 means all cores.
+ */
+export function openNativeAnswerGrader(
+  options: { path?: string; threads?: number } = {},
+): NativeAnswerGrader | { unavailable: string } {
+  const path = options.path ?? defaultNativeLibraryPath();
+  const threads = options.threads ?? 0;
+  try {
+    Deno.statSync(path);
+  } catch {
+    return {
+      unavailable: `Native library "${path}" does not exist: run "deno task build:native"`,
+    };
+  }
+  let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+  try {
+    lib = Deno.dlopen(path, SYMBOLS);
+  } catch (err) {
+    return { unavailable: `Cannot load native library "${path}": ${(err as Error).message}` };
+  }
+  const abi = lib.symbols.skyeval_abi_version();
+  if (abi !== NATIVE_ABI_VERSION) {
+    lib.close();
+    return {
+      unavailable:
+        `Native library "${path}" has ABI version ${abi}, expected ${NATIVE_ABI_VERSION}: rebuild it`,
+    };
+  }
+  const check = (needed: bigint): number => {
+    if (needed === 0xffffffffffffffffn) {
+      throw new RangeError("Native grader rejected the packed batch");
+    }
+    return Number(needed);
+  };
+  return {
+    path: "native",
+    grade(items: readonly AnswerItem[]): Score[] {
+      if (items.length === 0) return [];
+      const input = packItems(items);
+      let out = new Uint8Array(outputCapacity(input, items.length));
+      let n = check(lib.symbols.skyeval_grade_batch(
+        input,
+        BigInt(input.length),
+        items.length,
+        threads,
+        out,
+        BigInt(out.length),
+      ));
+      if (n > out.length) {
+        out = new Uint8Array(n);
+        n = check(lib.symbols.skyeval_grade_batch(
+          input,
+          BigInt(input.length),
+          items.length,
+          threads,
+          out,
+          BigInt(out.length),
+        ));
+      }
+      return unpackScores(out.subarray(0, n), items.length);
+    },
+    async gradeAsync(items: readonly AnswerItem[]): Promise<Score[]> {
+      if (items.length === 0) return [];
+      const input = packItems(items);
+      let out = new Uint8Array(outputCapacity(input, items.length));
+      let n = check(
+        await lib.symbols.skyeval_grade_batch_async(
+          input,
+          BigInt(input.length),
+          items.length,
+          threads,
+          out,
+          BigInt(out.length),
+        ),
+      );
+      if (n > out.length) {
+        out = new Uint8Array(n);
+        n = check(
+          await lib.symbols.skyeval_grade_batch_async(
+            input,
+            BigInt(input.length),
+            items.length,
+            threads,
+            out,
+            BigInt(out.length),
+          ),
+        );
+      }
+      return unpackScores(out.subarray(0, n), items.length);
+    },
+    close(): void {
+      lib.close();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+//! skyeval native answer grading: the Rust twin of `scoring/answer/` behind a
+//! batched C ABI. One call grades a whole batch packed into one buffer.
+//!
+//! Input: NUL-separated fields; per item `<format digit><truncated 0|1>`,
+//! response, gold, option count (decimal), then that many option texts.
+//! Output: per item `<verdict digit><has extracted 0|1><detail digit>` +
+//! extracted bytes + NUL.
+
+pub mod bignum;
+pub mod budget;
+pub mod choice;
+pub mod equivalence;
+pub mod expression;
+pub mod extract;
+pub mod grade;
+pub mod normalize;
+pub mod text;
+
+use grade::{grade_item, Detail, Format, Item, Score, Verdict};
+
+/// Bumped whenever the wire format or the grading rules change.
+pub const ABI_VERSION: u32 = 1;
+
+fn parse_items(data: &[u8], n: usize) -> Option<Vec<Item<'_>>> {
+    let mut fields = data.split(|&b| b == 0);
+    let mut items = Vec::with_capacity(n);
+    for _ in 0..n {
+        let head = fields.next()?;
+        if head.len() != 2 {
+            return None;
+        }
+        let format = match head[0] {
+            b'0' => Format::Math,
+            b'1' => Format::Gsm8k,
+            b'2' => Format::Choice,
+            b'3' => Format::MmluPro,
+            b'4' => Format::Arc,
+            _ => return None,
+        };
+        let truncated = head[1] == b'1';
+        let response = fields.next()?;
+        let gold = fields.next()?;
+        let count: usize = std::str::from_utf8(fields.next()?).ok()?.parse().ok()?;
+        let mut choices = Vec::with_capacity(count);
+        for _ in 0..count {
+            choices.push(fields.next()?);
+        }
+        items.push(Item { response, gold, format, choices, truncated });
+    }
+    Some(items)
+}
+
+fn grade_safely(item: &Item) -> Score {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grade_item(item))) {
+        Ok(s) => s,
+        Err(_) => Score { verdict: Verdict::GraderError, extracted: None, detail: Detail::Internal },
+    }
+}
+
+fn encode(scores: &[Score], out: &mut Vec<u8>) {
+    for s in scores {
+        out.push(b'0' + s.verdict as u8);
+        out.push(if s.extracted.is_some() { b'1' } else { b'0' });
+        out.push(b'0' + s.detail as u8);
+        if let Some(e) = &s.extracted {
+            out.extend(e.iter().filter(|&&b| b != 0));
+        }
+        out.push(0);
+    }
+}
+
+/// Grades a batch; returns the encoded output.
+pub fn grade_batch(data: &[u8], n: usize, threads: usize) -> Option<Vec<u8>> {
+    let items = parse_items(data, n)?;
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1)
+    } else {
+        threads
+    };
+    let threads = threads.min(items.len() / 32).max(1);
+    let mut out = Vec::with_capacity(data.len() / 8 + n * 8);
+    if threads == 1 {
+        let scores: Vec<Score> = items.iter().map(grade_safely).collect();
+        encode(&scores, &mut out);
+        return Some(out);
+    }
+    let chunk = items.len().div_ceil(threads);
+    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|slice| {
+                scope.spawn(move || {
+                    let scores: Vec<Score> = slice.iter().map(grade_safely).collect();
+                    let mut buf = Vec::new();
+                    encode(&scores, &mut buf);
+                    buf
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    for p in parts {
+        out.extend_from_slice(&p);
+    }
+    Some(out)
+}
+
+/// The ABI version of this library.
+#[no_mangle]
+pub extern "C" fn skyeval_abi_version() -> u32 {
+    ABI_VERSION
+}
+
+/// Grades `n` packed items from `input[..input_len]` with up to `threads`
+/// threads (0 = all cores) and writes the packed results to `out[..out_cap]`.
+/// Returns the output length; when that exceeds `out_cap` nothing is written
+/// and the caller retries with a larger buffer. Returns `usize::MAX` for a
+/// malformed input buffer.
+///
+/// # Safety
+/// `input` must point to `input_len` readable bytes and `out` to `out_cap`
+/// writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn skyeval_grade_batch(
+    input: *const u8,
+    input_len: usize,
+    n: u32,
+    threads: u32,
+    out: *mut u8,
+    out_cap: usize,
+) -> usize {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    let data: &[u8] = if input_len == 0 { &[] } else { std::slice::from_raw_parts(input, input_len) };
+    let result = std::panic::catch_unwind(|| grade_batch(data, n as usize, threads as usize));
+    match result {
+        Ok(Some(buf)) => {
+            if buf.len() <= out_cap {
+                std::ptr::copy_nonoverlapping(buf.as_ptr(), out, buf.len());
+            }
+            buf.len()
+        }
+        _ => usize::MAX,
+    }
+}
