@@ -4,12 +4,13 @@
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
+import { looksLikeArrow, parseArrowRows } from "./arrow.ts";
 import { parseCsvRows } from "./csv.ts";
 import { concatBytes, JsonlReader, parseJsonRows } from "./json_rows.ts";
 import { parseParquetRows } from "./parquet.ts";
 
-/** The data file formats skyeval reads. */
-export type DataFormat = "jsonl" | "json" | "parquet" | "csv";
+/** The data file formats skyeval reads (`arrow` = Arrow IPC as `datasets` saves it). */
+export type DataFormat = "jsonl" | "json" | "parquet" | "csv" | "arrow";
 
 /** Where a data file's bytes are: on disk, or already in memory. */
 export type DataInput = { path: string } | { bytes: Uint8Array };
@@ -29,6 +30,7 @@ export function formatOfName(name: string): DataFormat | null {
   if (base.endsWith(".json")) return "json";
   if (base.endsWith(".parquet")) return "parquet";
   if (base.endsWith(".csv")) return "csv";
+  if (base.endsWith(".arrow")) return "arrow";
   return null;
 }
 
@@ -37,6 +39,7 @@ export function sniffFormat(bytes: Uint8Array): DataFormat {
   if (bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31) {
     return "parquet";
   }
+  if (looksLikeArrow(bytes)) return "arrow";
   const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\ufeff/, "")
     .trimStart();
   if (head.startsWith("[")) return "json";
@@ -87,6 +90,8 @@ async function parseBytes(
   switch (format) {
     case "parquet":
       return await parseParquetRows(bytes);
+    case "arrow":
+      return parseArrowRows(bytes);
     case "csv":
       return parseCsvRows(new TextDecoder().decode(bytes));
     case "json":

@@ -71,7 +71,7 @@ const TreeEntrySchema = z.object({
 });
 
 const CONVERSION_REVISION = "refs/convert/parquet";
-const PLAN_VERSION = 1;
+const PLAN_VERSION = 2;
 
 /** Loads the split `source` names. Errors are `DatasetError`s with one-line messages. */
 export async function loadHubDataset(
@@ -177,14 +177,14 @@ export async function loadHubDataset(
       total = hasher;
       const filter = plan.rowFilter;
       for (const row of content.rows) {
-        if (!filter || row[filter.column] === filter.equals) rows.push(row);
+        if (!filter || filter.values.includes(row[filter.column] as string)) rows.push(row);
       }
       break;
     }
   }
   const files = plan.files.map((f) => `hf://datasets/${repo}@${f.commit}/${f.path}`);
   const filterNote = plan.rowFilter
-    ? `, ${plan.rowFilter.column} = "${plan.rowFilter.equals}"`
+    ? `, ${plan.rowFilter.column} in ${JSON.stringify(plan.rowFilter.values)}`
     : "";
   return {
     rows,

@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from "node:path";
 import { formatOfName, readDataFile } from "./data_file.ts";
 import { DatasetError } from "./errors.ts";
 
-/** Rows, content hash and absolute path of a local `.jsonl`, `.json`, `.parquet` or `.csv`. */
+/** Rows, content hash and absolute path of a local `.jsonl`, `.json`, `.parquet`, `.csv` or `.arrow`. */
 export async function loadLocalFile(
   path: string,
   field?: string,
@@ -22,7 +22,7 @@ export async function loadLocalFile(
     throw new DatasetError(
       `${prefix}: unsupported file type${
         ext ? ` "${ext}"` : ""
-      } (use .jsonl, .json, .parquet or .csv)`,
+      } (use .jsonl, .json, .parquet, .csv or .arrow)`,
     );
   }
   let absolute: string;

@@ -6,9 +6,11 @@
  * Routes by SkyThought dataset (protocols.md 1.8):
  * - `codeparrot/apps` (script `apps.py`): `{split}.jsonl` at the repo root; subset `all`
  *   keeps every row, `introductory` / `interview` / `competition` keep that `difficulty`.
- * - `BAAI/TACO` (script `TACO.py`): the Parquet copies `ALL/{split}-*.parquet`; subset
- *   `ALL` keeps every row, `EASY` ... `VERY_HARD` keep that `difficulty`. The script's own
- *   Arrow files (`{split}/data-*.arrow`) are not read: no Arrow reader here.
+ * - `BAAI/TACO` (script `TACO.py`): the script's own Arrow files `{split}/data-*.arrow`
+ *   (re-uploaded with fixed test cases), else the older Parquet copies
+ *   `ALL/{split}-*.parquet`. Subset `ALL` keeps every row, `EASY` ... `VERY_HARD` keep
+ *   that `difficulty`; `kwargs.difficulties` (a list) overrides the subset. The script's
+ *   `skills` filter is not replayed.
  * - `livecodebench/code_generation_lite` (script `code_generation_lite.py`): the version
  *   tag (`kwargs.version_tag`, else the subset, else `release_latest`) selects
  *   `test.jsonl`, `test2.jsonl`, ...: `release_vN` = files 1..N, `vN` = file N, `vA_vB` =
@@ -23,10 +25,10 @@
 import type { DataFormat } from "./data_file.ts";
 import { comparePaths } from "./glob.ts";
 
-/** Keep only rows whose `column` equals `equals`. */
+/** Keep only rows whose `column` holds one of `values`. */
 export interface RowFilter {
   column: string;
-  equals: string;
+  values: string[];
 }
 
 /** The files (in read order) and row filter a route chose, or why it cannot. */
@@ -63,7 +65,7 @@ const apps: ScriptRoute = {
     return {
       ok: true,
       files: [{ path, format: "jsonl" }],
-      rowFilter: config === "all" ? null : { column: "difficulty", equals: config },
+      rowFilter: config === "all" ? null : { column: "difficulty", values: [config] },
     };
   },
 };
@@ -71,27 +73,34 @@ const apps: ScriptRoute = {
 const taco: ScriptRoute = {
   repo: "BAAI/TACO",
   plan(repoFiles, subset, split, kwargs) {
-    const config = subset ?? "ALL";
-    if (config !== "ALL" && !TACO_DIFFICULTIES.includes(config)) {
-      return { ok: false, reason: `no subset "${config}"`, subsets: ["ALL", ...TACO_DIFFICULTIES] };
+    const requested = Array.isArray(kwargs.difficulties)
+      ? kwargs.difficulties.map(String)
+      : [subset ?? "ALL"];
+    const unknown = requested.find((d) => d !== "ALL" && !TACO_DIFFICULTIES.includes(d));
+    if (unknown !== undefined) {
+      return {
+        ok: false,
+        reason: `no subset "${unknown}"`,
+        subsets: ["ALL", ...TACO_DIFFICULTIES],
+      };
     }
     if (kwargs.skills !== undefined && kwargs.skills !== null) {
       return { ok: false, reason: "the TACO `skills` filter is not supported" };
     }
-    const files = repoFiles
-      .filter((p) => p.startsWith(`ALL/${split}-`) && p.endsWith(".parquet"))
-      .sort(comparePaths);
+    const pick = (prefix: string, ext: string) =>
+      repoFiles.filter((p) => p.startsWith(prefix) && p.endsWith(ext)).sort(comparePaths);
+    const arrow = pick(`${split}/data-`, ".arrow");
+    const parquet = pick(`ALL/${split}-`, ".parquet");
+    const files = arrow.length > 0
+      ? arrow.map((path) => ({ path, format: "arrow" as const }))
+      : parquet.map((path) => ({ path, format: "parquet" as const }));
     if (files.length === 0) {
-      return {
-        ok: false,
-        reason: `no Parquet files "ALL/${split}-*.parquet"`,
-        splits: ["train", "test"],
-      };
+      return { ok: false, reason: `no data files for split "${split}"`, splits: ["train", "test"] };
     }
     return {
       ok: true,
-      files: files.map((path) => ({ path, format: "parquet" as const })),
-      rowFilter: config === "ALL" ? null : { column: "difficulty", equals: config },
+      files,
+      rowFilter: requested.includes("ALL") ? null : { column: "difficulty", values: requested },
     };
   },
 };

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { loadDataset, type LoadOptions } from "../../datasets/mod.ts";
 import { fakeSha, type HubServerOptions, startHubServer } from "../support/hub_server.ts";
-import { columnsOf, parquetBytes, toJsonl } from "../support/dataset_fixtures.ts";
+import { arrowBytes, columnsOf, parquetBytes, toJsonl } from "../support/dataset_fixtures.ts";
 
 function sha256(...parts: (string | Uint8Array)[]): string {
   const hash = createHash("sha256");
@@ -98,7 +98,7 @@ Deno.test("loadDataset() replays the LiveCodeBench script: a version tag picks t
   });
 });
 
-Deno.test("loadDataset() replays the APPS and TACO scripts: split file plus a difficulty filter", async () => {
+Deno.test("loadDataset() replays the APPS and TACO scripts: split files (JSONL, Arrow, Parquet) plus a difficulty filter", async () => {
   const appsRows = ["introductory", "interview", "competition", "interview"].map((
     difficulty,
     i,
@@ -122,6 +122,10 @@ Deno.test("loadDataset() replays the APPS and TACO scripts: split file plus a di
   const tacoSha = fakeSha("taco");
   const taco0 = parquetBytes(columnsOf(tacoRows.slice(0, 2)));
   const taco1 = parquetBytes(columnsOf(tacoRows.slice(2)));
+  const fixedRows = tacoRows.map((r) => ({ ...r, input_output: '{"inputs":["fixed"]}' }));
+  const arrow0 = arrowBytes(columnsOf(fixedRows.slice(0, 3)));
+  const arrow1 = arrowBytes(columnsOf(fixedRows.slice(3)));
+  const tacoArrowSha = fakeSha("taco arrow");
   await withHub({
     "codeparrot/apps": {
       refs: { main: appsSha },
@@ -132,13 +136,21 @@ Deno.test("loadDataset() replays the APPS and TACO scripts: split file plus a di
       },
     },
     "BAAI/TACO": {
-      refs: { main: tacoSha },
+      refs: { main: tacoSha, fixed: tacoArrowSha },
       commits: {
         [tacoSha]: {
           files: {
             "TACO.py": "#",
             "ALL/train-00001-of-00002.parquet": taco1,
             "ALL/train-00000-of-00002.parquet": taco0,
+          },
+        },
+        [tacoArrowSha]: {
+          files: {
+            "TACO.py": "#",
+            "ALL/train-00000-of-00002.parquet": taco0,
+            "train/data-00001-of-00002.arrow": arrow1,
+            "train/data-00000-of-00002.arrow": arrow0,
           },
         },
       },
@@ -161,7 +173,7 @@ Deno.test("loadDataset() replays the APPS and TACO scripts: split file plus a di
       all.contentHash,
       "the hash covers the file read, before filtering",
     );
-    assert.match(interview.origin, /difficulty = "interview"/);
+    assert.match(interview.origin, /difficulty in \["interview"\]/);
 
     const medium = await loadDataset({
       kind: "hub",
@@ -171,6 +183,20 @@ Deno.test("loadDataset() replays the APPS and TACO scripts: split file plus a di
     }, options);
     assert.deepEqual(medium.rows, tacoRows.slice(1, 3));
     assert.equal(medium.contentHash, sha256(taco0, taco1));
+    const fixed = await loadDataset(
+      { kind: "hub", repo: "BAAI/TACO", subset: "MEDIUM", split: "train", revision: "fixed" },
+      options,
+    );
+    assert.deepEqual(fixed.rows, fixedRows.slice(1, 3), "prefers the script's own Arrow files");
+    assert.equal(fixed.contentHash, sha256(arrow0, arrow1));
+    const listed = await loadDataset({
+      kind: "hub",
+      repo: "BAAI/TACO",
+      split: "train",
+      revision: "fixed",
+      kwargs: { difficulties: ["EASY", "HARD"] },
+    }, options);
+    assert.deepEqual(listed.rows.map((r) => r.question), ["T0", "T3"]);
     await assert.rejects(
       () =>
         loadDataset({ kind: "hub", repo: "BAAI/TACO", subset: "medium", split: "train" }, options),

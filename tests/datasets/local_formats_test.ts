@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { DatasetError, loadDataset } from "../../datasets/mod.ts";
 import { parseCsvRecords, parseCsvRows } from "../../datasets/csv.ts";
 import {
+  arrowBytes,
   benchmarkRows,
   HAVE_BENCHMARKS,
   parquetBytes,
@@ -127,6 +128,22 @@ Deno.test("loadDataset() reads Parquet with BigInt, dates, lists and structs as 
   });
 });
 
+Deno.test("loadDataset() reads an Arrow IPC file as datasets saves it", async () => {
+  const bytes = arrowBytes({ question: ["a", null], n: [1, 2], tags: [["x"], []] });
+  await withFile("data-00000-of-00001.arrow", bytes, async (path) => {
+    const loaded = await loadDataset({ kind: "file", path });
+    assert.deepEqual(loaded.rows, [{ question: "a", n: 1, tags: ["x"] }, {
+      question: null,
+      n: 2,
+      tags: [],
+    }]);
+    assert.equal(loaded.contentHash, sha256(bytes));
+  });
+  await withFile("bad.arrow", "not arrow", async (path) => {
+    await assert.rejects(() => loadDataset({ kind: "file", path }), /: not an Arrow IPC file$/);
+  });
+});
+
 Deno.test("parseCsvRecords() handles quotes, escaped quotes, newlines in quotes, CRLF and BOM", () => {
   const text = '\ufeffa,b,c\r\n"x, y","say ""hi""","line1\nline2"\r\n,"",plain\n';
   assert.deepEqual(parseCsvRecords(text), [
@@ -187,7 +204,7 @@ Deno.test("loadDataset() gives one clear line for missing, unsupported, empty or
     () => loadDataset({ kind: "file", path: "notes.txt" }),
     {
       message:
-        'Cannot read dataset "notes.txt": unsupported file type ".txt" (use .jsonl, .json, .parquet or .csv)',
+        'Cannot read dataset "notes.txt": unsupported file type ".txt" (use .jsonl, .json, .parquet, .csv or .arrow)',
     },
   );
   await withFile("empty.jsonl", "\n\n", async (path) => {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Field, List, Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { ColumnSource } from "hyparquet-writer";
 import { zstdCompressSync } from "node:zlib";
@@ -58,4 +59,22 @@ export function columnsOf(rows: Record<string, unknown>[]): Record<string, unkno
   const out: Record<string, unknown[]> = {};
   for (const key of Object.keys(rows[0])) out[key] = rows.map((r) => r[key] ?? null);
   return out;
+}
+
+/**
+ * An Arrow IPC stream holding `columns`, the way `datasets` saves a split
+ * (`data-00000-of-00001.arrow`): string columns are plain `Utf8`, not dictionaries.
+ */
+export function arrowBytes(columns: Record<string, unknown[]>): Uint8Array {
+  const vectors = Object.fromEntries(
+    Object.entries(columns).map(([name, data]) => [
+      name,
+      data.every((v) => typeof v === "string" || v === null)
+        ? vectorFromArray(data as (string | null)[], new Utf8())
+        : data.every((v) => Array.isArray(v) && v.every((s) => typeof s === "string"))
+        ? vectorFromArray(data as string[][], new List(new Field("item", new Utf8(), true)))
+        : vectorFromArray(data),
+    ]),
+  );
+  return tableToIPC(new Table(vectors), "stream");
 }
