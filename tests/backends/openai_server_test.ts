@@ -152,3 +152,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test("startOpenAIServer() rejects what OpenAI rejects for o-series models", async () => {
+  const server = await startOpenAIServer({ answer: () => "ok" });
+  try {
+    const maxTokens = await post(server.url, {
+      model: "o3-mini",
+      messages: [{ role: "user", content: "x" }],
+      max_tokens: 10,
+    });
+    assert.equal(maxTokens.status, 400);
+    assert.equal((await maxTokens.json()).error.code, "unsupported_parameter");
+    const temperature = await post(server.url, {
+      model: "o1",
+      messages: [{ role: "user", content: "x" }],
+      temperature: 0,
+    });
+    assert.equal((await temperature.json()).error.code, "unsupported_value");
+    const fine = await post(server.url, {
+      model: "o1",
+      messages: [{ role: "user", content: "x" }],
+      max_completion_tokens: 10,
+    });
+    assert.equal(fine.status, 200);
+    await fine.body?.cancel();
+  } finally {
+    await server.close();
+  }
+});

@@ -82,6 +82,12 @@ export interface OpenAIServerOptions {
   healthStatus?: () => number;
   /** Prompt tokens reported per request; default: whitespace tokens of all messages. */
   promptTokens?: (req: ChatRequestBody) => number;
+  /**
+   * Answer like OpenAI for o-series model names: 400 `unsupported_parameter`
+   * for `max_tokens`, 400 `unsupported_value` for a `temperature` or
+   * `top_p` other than 1 (default true).
+   */
+  reasoningRules?: boolean;
   hostname?: string;
   /** Port to bind; 0 (default) picks a free one. */
   port?: number;
@@ -208,6 +214,8 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
         message: "continue_final_message needs a final assistant message",
       });
     }
+    const reasoningProblem = options.reasoningRules === false ? null : reasoningModelProblem(body);
+    if (reasoningProblem) return errorResponse(reasoningProblem);
     const n = body.n ?? 1;
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Infinity;
     const given = await options.answer(body);
@@ -305,6 +313,34 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
       },
     }, handle);
   });
+}
+
+function reasoningModelProblem(
+  body: ChatRequestBody,
+): Extract<FakeFailure, { status: number }> | null {
+  if (!/^(openai\/)?o\d+(-|$)/.test(String(body.model ?? ""))) return null;
+  if (body.max_tokens !== undefined) {
+    return {
+      status: 400,
+      type: "invalid_request_error",
+      code: "unsupported_parameter",
+      message:
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+    };
+  }
+  for (const key of ["temperature", "top_p"]) {
+    if (body[key] !== undefined && body[key] !== 1) {
+      return {
+        status: 400,
+        type: "invalid_request_error",
+        code: "unsupported_value",
+        message: `Unsupported value: '${key}' does not support ${
+          body[key]
+        } with this model. Only the default (1) value is supported.`,
+      };
+    }
+  }
+  return null;
 }
 
 function errorResponse(failure: Extract<FakeFailure, { status: number }>): Response {
