@@ -149,7 +149,10 @@ export async function loadHubDataset(
       const hasher = total.copy();
       let content;
       try {
-        content = await readDataFile(obtained.input, file.format, { hashers: [hasher] });
+        content = await readDataFile(obtained.input, file.format, {
+          hashers: [hasher],
+          field: typeof kwargs.field === "string" ? kwargs.field : undefined,
+        });
       } catch (error) {
         if (!(error instanceof SyntaxError)) throw error;
         if (obtained.fromCache && attempt === 0 && !offline) {

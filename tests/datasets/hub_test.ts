@@ -372,3 +372,29 @@ Deno.test("loadDataset() verifies downloads and resumes a dropped one with Range
     );
   }, { cdnCorrupt: { times: 2 } });
 });
+
+Deno.test("loadDataset() reports download progress and stops when its signal aborts", async () => {
+  await withHub(async (_hub, options) => {
+    const events: { file: string; bytes: number; total?: number }[] = [];
+    await loadDataset(
+      { kind: "hub", repo: "org/gsm", subset: "main", split: "test" },
+      { ...options, hubEndpoint: `${options.hubEndpoint}/`, onProgress: (e) => events.push(e) },
+    );
+    const last = events.filter((e) => e.file === "org/gsm/main/test-00001-of-00002.parquet").at(-1);
+    assert.deepEqual(last, {
+      file: "org/gsm/main/test-00001-of-00002.parquet",
+      bytes: shard1.length,
+      total: shard1.length,
+    });
+    const controller = new AbortController();
+    controller.abort(new Error("stopped by the user"));
+    await assert.rejects(
+      () =>
+        loadDataset({ kind: "hub", repo: "math/MATH500", split: "test" }, {
+          ...options,
+          signal: controller.signal,
+        }),
+      /stopped by the user/,
+    );
+  });
+});
