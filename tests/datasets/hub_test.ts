@@ -398,3 +398,23 @@ Deno.test("loadDataset() reports download progress and stops when its signal abo
     );
   });
 });
+
+const permissionCache = Deno.makeTempDirSync({ prefix: "skyeval-hub-perm-" });
+
+Deno.test({
+  name: "loadDataset() needs only net to the Hub and read/write on the cache dir",
+  permissions: { net: ["127.0.0.1"], read: [permissionCache], write: [permissionCache] },
+  async fn() {
+    const hub = await startHubServer({ datasets: fixtures() });
+    try {
+      const loaded = await loadDataset(
+        { kind: "hub", repo: "org/gsm", subset: "main", split: "test" },
+        { hubEndpoint: hub.url, hubToken: TOKEN, cacheDir: permissionCache },
+      );
+      assert.equal(loaded.rows.length, 5);
+    } finally {
+      await hub.close();
+      await Deno.remove(permissionCache, { recursive: true });
+    }
+  },
+});
