@@ -56,6 +56,8 @@ export interface ChatBackendConfig {
   onLog?: (line: string) => void;
   /** Runs once on close, after in-flight requests are aborted (e.g. stops a launched server). */
   onClose?: () => Promise<void>;
+  /** Why the server this backend started is gone, if it is: failed requests then stop retrying. */
+  serverFailure?: () => string | null;
 }
 
 const ChatResponseSchema = z.object({
@@ -179,6 +181,8 @@ export class ChatBackend implements Backend {
       }
       signal.throwIfAborted();
       const { error } = outcome;
+      const gone = this.#config.serverFailure?.();
+      if (gone) throw new BackendError(gone, { cause: error });
       if (!error.retryable || attempt >= this.#config.maxRetries) {
         if (attempt > 0) error.message += ` (after ${attempt + 1} attempts)`;
         throw error;

@@ -170,12 +170,17 @@ async function createVllmBackend(
 ): Promise<Backend> {
   const returnTokenIds = reader.boolean("token_ids") ?? true;
   const apiKey = common.apiKey ?? options.env?.vllmApiKey;
-  const config = (baseUrls: string[], onClose?: () => Promise<void>): ChatBackendConfig => ({
+  const config = (
+    baseUrls: string[],
+    onClose?: () => Promise<void>,
+    serverFailure?: () => string | null,
+  ): ChatBackendConfig => ({
     ...transport(common, options),
     info: { name: "vllm", model, baseUrls },
     maxConcurrency: common.concurrency ?? 64,
     apiKey,
     onClose,
+    serverFailure,
     body: {
       dialect: "vllm",
       reasoning: common.reasoning ?? false,
@@ -209,7 +214,7 @@ async function createVllmBackend(
     onLog: options.onLog,
     fetch: options.fetch,
   });
-  return new ChatBackend(config([server.baseUrl], server.stop));
+  return new ChatBackend(config([server.baseUrl], server.stop, server.failure));
 }
 
 async function createRayBackend(

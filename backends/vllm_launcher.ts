@@ -38,6 +38,8 @@ export interface LaunchedServer {
   argv: string[];
   /** Stops the server and waits for it to exit (idempotent). */
   stop(): Promise<void>;
+  /** Why the server is gone, with the tail of its output, if it exited without `stop()`. */
+  failure(): string | null;
 }
 
 const TAIL_LINES = 30;
@@ -88,7 +90,7 @@ export async function launchVllmServer(options: VllmLaunchOptions): Promise<Laun
   const pumps = Promise.all([pumpLines(child.stdout, record), pumpLines(child.stderr, record)]);
   let exited: Deno.CommandStatus | null = null;
   const status = child.status.then((s) => (exited = s));
-  const server = makeHandle(child, status, pumps, argv, host, port, options.stopGraceMs ?? 10_000);
+  const server = makeHandle(child, status, pumps, argv, options.stopGraceMs ?? 10_000, tail);
 
   const baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const started = performance.now();
@@ -126,12 +128,11 @@ function makeHandle(
   status: Promise<Deno.CommandStatus>,
   pumps: Promise<unknown>,
   argv: string[],
-  host: string,
-  port: number,
   graceMs: number,
-): LaunchedServer {
-  let exited = false;
-  status.then(() => (exited = true));
+  tail: readonly string[],
+): Omit<LaunchedServer, "baseUrl"> {
+  let exited: Deno.CommandStatus | null = null;
+  status.then((s) => (exited = s));
   let stopping: Promise<void> | null = null;
   const signalGroup = (signal: Deno.Signal) => {
     try {
@@ -154,7 +155,13 @@ function makeHandle(
     })();
     return stopping;
   };
-  return { baseUrl: `http://${host}:${port}/v1`, pid: child.pid, argv, stop };
+  const failure = () =>
+    exited && !stopping
+      ? `vLLM server "${argv.join(" ")}" exited with ${
+        describeStatus(exited)
+      } while serving; last output:\n${tail.join("\n") || "(none)"}`
+      : null;
+  return { pid: child.pid, argv, stop, failure };
 }
 
 async function probeHealth(fetcher: typeof fetch, url: string): Promise<string> {

@@ -159,3 +159,29 @@ Deno.test("launchVllmServer() says how to proceed when vllm is not installed", a
     /Cannot launch "\/nonexistent\/skyeval\/vllm serve m .*": command not found; install vLLM or pass base_url/,
   );
 });
+
+Deno.test("generate() stops retrying and shows the output when the launched server dies", async () => {
+  const fake = await writeFakeVllm();
+  try {
+    const backend = await createBackend("vllm", "m", { retry_base_delay: 0.05, max_retries: 20 }, {
+      vllmCommand: fake.command,
+    });
+    await assert.rejects(
+      backend.generate({
+        id: "c",
+        messages: [{ role: "user", content: "__crash__" }],
+        n: 1,
+        sampling: {},
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof BackendError);
+        assert.match(error.message, /exited with code 3 while serving; last output:\n/);
+        assert.match(error.message, /CUDA error: an illegal memory access/);
+        return true;
+      },
+    );
+    await backend.close();
+  } finally {
+    await fake.cleanup();
+  }
+});

@@ -5,12 +5,13 @@
  * vLLM opens its socket only after loading), then serves the real protocol on
  * H:P: by forwarding to `--upstream URL` (a test's in-process fake server,
  * so the test can script failures), or else with the standard answers. It
- * honours `--api-key` and exits 0 on SIGTERM.
+ * honours `--api-key` and exits 0 on SIGTERM. Asked `__crash__`, it dies like
+ * a vLLM whose GPU failed.
  *
  * @module
  */
 
-import { startOpenAIServer } from "./openai_server.ts";
+import { type ChatRequestBody, startOpenAIServer } from "./openai_server.ts";
 import { standardAnswer } from "./standard_answer.ts";
 
 const argv = [...Deno.args];
@@ -61,8 +62,15 @@ if (fake.upstream) {
   });
   close = () => server.shutdown();
 } else {
+  const answer = (req: ChatRequestBody) => {
+    if (req.messages.at(-1)?.content === "__crash__") {
+      console.error("RuntimeError: CUDA error: an illegal memory access was encountered");
+      Deno.exit(3);
+    }
+    return standardAnswer(req);
+  };
   const server = await startOpenAIServer({
-    answer: standardAnswer,
+    answer,
     model,
     hostname: host,
     port,
