@@ -30,6 +30,8 @@ export { DatasetError } from "./errors.ts";
 export { datasetSourceOf, describeSource } from "./source.ts";
 export type { DatasetSource } from "./source.ts";
 export type { ProgressEvent } from "./download.ts";
+export { formatOfName, readDataFile } from "./data_file.ts";
+export type { DataFormat, DataInput } from "./data_file.ts";
 
 /** A loaded split: rows in dataset order plus what identifies the exact data read. */
 export interface LoadedDataset {
