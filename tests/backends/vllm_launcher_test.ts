@@ -185,3 +185,27 @@ Deno.test("generate() stops retrying and shows the output when the launched serv
     await fake.cleanup();
   }
 });
+
+Deno.test("LaunchedServer.stop() kills a server that ignores SIGTERM once the grace period ends", async () => {
+  const fake = await writeFakeVllm({ ignoreSigterm: true });
+  const lines: string[] = [];
+  try {
+    const server = await launchVllmServer({
+      command: fake.command,
+      model: "m",
+      flags: [],
+      startupTimeoutMs: 30_000,
+      stopGraceMs: 300,
+      onLog: (line) => lines.push(line),
+    });
+    const health = await fetch(server.baseUrl.replace(/\/v1$/, "/health"));
+    assert.equal(health.status, 200);
+    await health.body?.cancel();
+    await server.stop();
+    assert.ok(lines.includes("INFO fake vllm: ignoring SIGTERM"));
+    await assert.rejects(fetch(server.baseUrl.replace(/\/v1$/, "/health")), TypeError);
+    assert.equal(server.failure(), null, "a stopped server is not a failure");
+  } finally {
+    await fake.cleanup();
+  }
+});

@@ -5,7 +5,8 @@
  * vLLM opens its socket only after loading), then serves the real protocol on
  * H:P: by forwarding to `--upstream URL` (a test's in-process fake server,
  * so the test can script failures), or else with the standard answers. It
- * honours `--api-key` and exits 0 on SIGTERM. Asked `__crash__`, it dies like
+ * honours `--api-key` and exits 0 on SIGTERM (or ignores it with
+ * `--ignore-sigterm 1`, like a hung engine). Asked `__crash__`, it dies like
  * a vLLM whose GPU failed.
  *
  * @module
@@ -81,6 +82,10 @@ if (fake.upstream) {
 console.error(`INFO fake vllm: serving ${model} on http://${host}:${port}`);
 
 Deno.addSignalListener("SIGTERM", async () => {
+  if (fake["ignore-sigterm"] === "1") {
+    console.error("INFO fake vllm: ignoring SIGTERM");
+    return;
+  }
   console.error("INFO fake vllm: shutting down");
   stopping.abort();
   await close();

@@ -22,6 +22,8 @@ export interface FakeVllmOptions {
   upstream?: string;
   /** Delay before the socket opens, ms. */
   startupDelayMs?: number;
+  /** Ignore SIGTERM, so only SIGKILL stops it. */
+  ignoreSigterm?: boolean;
   /** Instead of serving: print these stderr lines and exit with `exitCode`. */
   crash?: { stderr: string[]; exitCode: number };
 }
@@ -52,6 +54,7 @@ export async function writeFakeVllm(options: FakeVllmOptions = {}): Promise<Fake
         ...(options.upstream ? ["--upstream", quote(options.upstream)] : []),
         "--startup-delay-ms",
         String(options.startupDelayMs ?? 0),
+        ...(options.ignoreSigterm ? ["--ignore-sigterm", "1"] : []),
         '"$@"',
       ].join(" "),
     ];
