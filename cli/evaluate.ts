@@ -20,7 +20,7 @@ import { runSamples, writeRunFiles } from "../core/run.ts";
 import { summarize } from "../core/summary.ts";
 import { hashValue } from "../core/hash.ts";
 import { type DatasetSource, datasetSourceOf } from "../datasets/source.ts";
-import { loadDataset } from "../datasets/mod.ts";
+import { loadDataset, type ProgressEvent } from "../datasets/mod.ts";
 import { loadModelCatalog, resolveModelConfig } from "../models/model_config.ts";
 import { loadTask, withTaskArgs } from "../tasks/registry.ts";
 import type { TaskDefinition } from "../tasks/schema.ts";
@@ -224,6 +224,7 @@ export async function runEvaluate(
       (io.env("HF_HUB_OFFLINE") ?? io.env("HF_DATASETS_OFFLINE") ?? "").toLowerCase(),
     ),
     signal: io.signal,
+    onProgress: downloadReporter(io),
   };
   io.stderr(`loading ${source.kind === "file" ? source.path : task.config.dataset_path} ...`);
   const dataset = await loadDataset(source, loadOptions);
@@ -248,7 +249,12 @@ export async function runEvaluate(
     const log = await SampleLog.open(samplesPath, { truncate: flags.overwrite });
     const fingerprint = {
       run_hash: hash,
-      dataset: { origin: dataset.origin, sha256: dataset.contentHash, rows: dataset.rows.length },
+      dataset: {
+        origin: dataset.origin,
+        files: dataset.files,
+        sha256: dataset.contentHash,
+        rows: dataset.rows.length,
+      },
       prompt_sha256: await hashValue(samples.map((s) => s.messages)),
       sampling,
       backend: { name: backendName, model: flags.model },
@@ -308,6 +314,23 @@ export async function runEvaluate(
   } finally {
     await backend.close();
   }
+}
+
+/** Reports download progress at most every 2 seconds per file, and once when a file ends. */
+function downloadReporter(io: CommandIO): (event: ProgressEvent) => void {
+  const last = new Map<string, number>();
+  return (event) => {
+    const now = Date.now();
+    const done = event.total !== undefined && event.bytes >= event.total;
+    if (!done && now - (last.get(event.file) ?? 0) < 2000) return;
+    last.set(event.file, now);
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    io.stderr(
+      `downloading ${event.file}: ${mb(event.bytes)}${
+        event.total ? ` / ${mb(event.total)}` : ""
+      } MB`,
+    );
+  };
 }
 
 function report(io: CommandIO, summary: ReturnType<typeof summarize>, runDir: string): void {
