@@ -28,7 +28,12 @@
  * `vllm serve <model>` on a free port with every other arg as a flag
  * (`tensor_parallel_size=8` gives `--tensor-parallel-size 8`), waits up to
  * `startup_timeout` seconds (1800) for `/health`, and stops it on close.
+ * `host`/`port` pick the address (default 127.0.0.1 and a free port);
  * `vllm_command` (or `options.vllmCommand`) replaces the `vllm` executable.
+ * The server runs in its own process group so that close() can stop its
+ * engine workers too: a CLI must therefore close the backend on SIGINT and
+ * SIGTERM, or the server outlives it. A server that dies mid-run ends the
+ * failing request with its exit status and the tail of its output.
  * `token_ids=false` stops asking vLLM for per-choice `token_ids`.
  *
  * `ray`: talks to a Ray Serve LLM OpenAI app (`base_url`, default
@@ -37,8 +42,17 @@
  * `http://127.0.0.1:8265`) using SkyThought's knobs (`tensor_parallel_size`,
  * `num_replicas`, `gpu_memory_utilization`, `dtype`, `accelerator_type`,
  * `batch_size`; other keys become vLLM `engine_kwargs`), and waits up to
- * `deploy_timeout` seconds (1800) for RUNNING; `undeploy=true` removes the
- * app on close.
+ * `deploy_timeout` seconds (1800) for RUNNING, polling every
+ * `deploy_poll_interval` seconds (2); `app_name` ("skyeval"), `route_prefix`
+ * ("/"), `model_source` and `runtime_env` shape the app, and
+ * `undeploy=true` removes it on close. A deployed app's default concurrency
+ * is `num_replicas * batch_size` (what the replicas accept at once).
+ *
+ * Tokens: each completion gets its own count, exact when the server counts
+ * per choice (vLLM `token_ids`, asked for by default on vllm/ray, or n = 1),
+ * otherwise an exact split of the request's total (see `token_usage.ts`),
+ * marked `completionTokensKind: "apportioned"`. Prompt tokens are counted
+ * once per request.
  *
  * @module
  */
