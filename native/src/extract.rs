@@ -39,11 +39,12 @@ struct Span {
 
 fn box_at(text: &[u8], at: usize) -> Option<Span> {
     let after = at + 5;
+    let start = if code_at(text, at as isize - 1) == 92 { at - 1 } else { at };
     let c = code_at(text, after as isize);
     if c == 123 {
         return Some(match match_brace(text, after) {
-            None => Span { start: at, end: text.len(), content: text[after + 1..].to_vec() },
-            Some(end) => Span { start: at, end, content: text[after + 1..end - 1].to_vec() },
+            None => Span { start, end: text.len(), content: text[after + 1..].to_vec() },
+            Some(end) => Span { start, end, content: text[after + 1..end - 1].to_vec() },
         });
     }
     if c == 32 {
@@ -51,7 +52,7 @@ fn box_at(text: &[u8], at: usize) -> Option<Span> {
         while end < text.len() && text[end] != b'$' && text[end] != b'\n' {
             end += 1;
         }
-        return Some(Span { start: at, end, content: text[after + 1..end].to_vec() });
+        return Some(Span { start, end, content: text[after + 1..end].to_vec() });
     }
     None
 }
@@ -197,7 +198,7 @@ fn bold_on_last_line(text: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let open = rfind_le(line, b"**", close as isize - 1)?;
-    let mut content = &line[open + 2..close];
+    let mut content = if open + 2 <= close { &line[open + 2..close] } else { &line[..0] };
     if let Some(colon) = rfind_le(content, b":", content.len() as isize) {
         content = &content[colon + 1..];
     }

@@ -167,6 +167,65 @@ fn simplify_subscripts(s: Vec<u8>) -> Vec<u8> {
     }
 }
 
+fn has_variable_letter(s: &[u8]) -> bool {
+    let mut in_command = false;
+    for &c in s {
+        if c == b'\\' {
+            in_command = true;
+        } else if is_alpha(c as i32) {
+            if !in_command {
+                return true;
+            }
+        } else {
+            in_command = false;
+        }
+    }
+    false
+}
+
+fn strip_variable_prefixes(s: Vec<u8>) -> Vec<u8> {
+    let parts = split_bytes(&s, b",");
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(parts.len());
+    for p in parts {
+        let t = trim_ascii(p);
+        if t.len() >= 2 && (t[0] == b'x' || t[0] == b'y' || t[0] == b'z') && t[1] == b'=' && !has_variable_letter(&t[2..]) {
+            out.push(t[2..].to_vec());
+        } else {
+            out.push(p.to_vec());
+        }
+    }
+    out.join(&b","[..])
+}
+
+fn remove_spaces_keeping_commands(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut in_command = false;
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i] as i32;
+        if is_space(c) {
+            let mut j = i;
+            while j < s.len() && is_space(s[j] as i32) {
+                j += 1;
+            }
+            if in_command && is_alpha(code_at(s, j as isize)) {
+                out.push(b' ');
+            }
+            in_command = false;
+            i = j;
+            continue;
+        }
+        if c == 92 {
+            in_command = true;
+        } else if !is_alpha(c) {
+            in_command = false;
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    out
+}
+
 fn replace_array_begin(s: Vec<u8>) -> Vec<u8> {
     let mut out = s;
     loop {
@@ -522,12 +581,10 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     if let Some(w) = number_word(&ascii_lower(&s)) {
         s = w.to_vec();
     }
+    s = strip_variable_prefixes(s);
     s = replace_many(
         s,
         &[
-            (b"x=", b""),
-            (b"y=", b""),
-            (b"z=", b""),
             (b"x\\in", b""),
             (b"y\\in", b""),
             (b"z\\in", b""),
@@ -560,12 +617,12 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     }
     {
         let eq = split_bytes(&s, b"=");
-        if eq.len() == 2 && eq[0].len() <= 2 {
+        if eq.len() == 2 && eq[0].len() <= 2 && !has_variable_letter(eq[1]) {
             s = eq[1].to_vec();
         }
     }
     s = fix_sqrt(&s);
-    s = remove_spaces(&s);
+    s = remove_spaces_keeping_commands(&s);
     s = replace_many(
         s,
         &[

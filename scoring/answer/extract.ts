@@ -46,16 +46,17 @@ interface Span {
 /** The box whose keyword starts at `at` (`boxed` or `\fbox`, both 5 long), or null. */
 function boxAt(text: string, at: number): Span | null {
   const after = at + 5;
+  const start = codeAt(text, at - 1) === 92 ? at - 1 : at;
   const c = codeAt(text, after);
   if (c === 123) {
     const end = matchBrace(text, after);
-    if (end < 0) return { start: at, end: text.length, content: text.slice(after + 1) };
-    return { start: at, end, content: text.slice(after + 1, end - 1) };
+    if (end < 0) return { start, end: text.length, content: text.slice(after + 1) };
+    return { start, end, content: text.slice(after + 1, end - 1) };
   }
   if (c === 32) {
     let end = after + 1;
     while (end < text.length && text[end] !== "$" && text[end] !== "\n") end++;
-    return { start: at, end, content: text.slice(after + 1, end) };
+    return { start, end, content: text.slice(after + 1, end) };
   }
   return null;
 }

@@ -15,6 +15,7 @@ import {
   isAlnum,
   isAlpha,
   isDigit,
+  isSpace,
   matchBrace,
   removeSpaces,
   trimAscii,
@@ -182,6 +183,58 @@ function simplifySubscripts(s: string): string {
     }
     from = at + 1;
   }
+}
+
+/** Whether `s` has an ASCII letter outside a `\command` name. */
+function hasVariableLetter(s: string): boolean {
+  let inCommand = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) inCommand = true;
+    else if (isAlpha(c)) {
+      if (!inCommand) return true;
+    } else inCommand = false;
+  }
+  return false;
+}
+
+/**
+ * Drops `x=`, `y=`, `z=` at the start of the answer or of a comma-separated
+ * part, when what follows has no variable (`x=5` is 5, `x=y+2` stays).
+ */
+function stripVariablePrefixes(s: string): string {
+  const parts = s.split(",");
+  for (let k = 0; k < parts.length; k++) {
+    const t = trimAscii(parts[k]);
+    if (t.length >= 2 && (t[0] === "x" || t[0] === "y" || t[0] === "z") && t[1] === "=") {
+      const rest = t.slice(2);
+      if (!hasVariableLetter(rest)) parts[k] = rest;
+    }
+  }
+  return parts.join(",");
+}
+
+/** Removes spaces, keeping one where it ends a command before a letter (`\le x`). */
+function removeSpacesKeepingCommands(s: string): string {
+  let out = "";
+  let inCommand = false;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c)) {
+      let j = i;
+      while (j < s.length && isSpace(s.charCodeAt(j))) j++;
+      if (inCommand && isAlpha(codeAt(s, j))) out += " ";
+      inCommand = false;
+      i = j;
+      continue;
+    }
+    if (c === 92) inCommand = true;
+    else if (!isAlpha(c)) inCommand = false;
+    out += s[i];
+    i++;
+  }
+  return out;
 }
 
 function replaceArrayBegin(s: string): string {
@@ -430,10 +483,8 @@ export function normalizeAnswer(input: string): string {
   s = simplifySubscripts(s);
   const word = NUMBER_WORDS.get(asciiLower(s));
   if (word !== undefined) s = word;
+  s = stripVariablePrefixes(s);
   s = replaceMany(s, [
-    ["x=", ""],
-    ["y=", ""],
-    ["z=", ""],
     ["x\\in", ""],
     ["y\\in", ""],
     ["z\\in", ""],
@@ -456,9 +507,9 @@ export function normalizeAnswer(input: string): string {
   if (s.length === 0) return s;
   if (s[0] === ".") s = "0" + s;
   const eq = s.split("=");
-  if (eq.length === 2 && utf8Length(eq[0]) <= 2) s = eq[1];
+  if (eq.length === 2 && utf8Length(eq[0]) <= 2 && !hasVariableLetter(eq[1])) s = eq[1];
   s = fixSqrt(s);
-  s = removeSpaces(s);
+  s = removeSpacesKeepingCommands(s);
   s = replaceMany(s, [["x\\in", ""], ["y\\in", ""], ["z\\in", ""], ["x\\to", ""], ["y\\to", ""], [
     "z\\to",
     "",

@@ -1,0 +1,4 @@
+import { tsAnswerGrader } from "../../scoring/answer/mod.ts";
+import { registerAnswerConformance } from "./answer_conformance.ts";
+
+registerAnswerConformance("ts", tsAnswerGrader);
