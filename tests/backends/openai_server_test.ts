@@ -180,3 +180,17 @@ Deno.test("startOpenAIServer() rejects what OpenAI rejects for o-series models",
     await server.close();
   }
 });
+
+Deno.test("replayAnswers() with match contains finds the longest recorded problem in a templated prompt", async () => {
+  const answer = replayAnswers(
+    new Map([["2+2", "short key"], ["What is 2+2?", "\\boxed{4}"], ["What is 3+3?", "\\boxed{6}"]]),
+    { match: "contains" },
+  );
+  const ask = (content: string) => answer({ messages: [{ role: "user", content }] });
+  assert.equal(
+    await ask("Return your final response within \\boxed{}. What is 2+2?"),
+    "\\boxed{4}",
+  );
+  assert.equal(await ask("What is 3+3? Think."), "\\boxed{6}");
+  assert.throws(() => ask("What is 5+5?"), /No recorded answer/);
+});

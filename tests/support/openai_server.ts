@@ -120,14 +120,21 @@ export class FakeHttpError extends Error {
 
 /**
  * An answer function replaying recorded generations: it looks up the text
- * of the last user message in `recorded` and answers 404 when absent.
+ * of the last user message in `recorded` (with `match: "contains"`, the
+ * longest recorded key found inside it, for prompts wrapped in a template)
+ * and answers 404 when there is none.
  */
 export function replayAnswers(
   recorded: ReadonlyMap<string, string | (string | FakeAnswer)[]>,
+  options: { match?: "exact" | "contains" } = {},
 ): AnswerFunction {
+  const keys = [...recorded.keys()].sort((a, b) => b.length - a.length);
   return (req) => {
     const prompt = req.messages.findLast((m) => m.role === "user")?.content ?? "";
-    const answer = recorded.get(prompt);
+    const key = options.match === "contains"
+      ? keys.find((k) => k !== "" && prompt.includes(k))
+      : prompt;
+    const answer = key === undefined ? undefined : recorded.get(key);
     if (answer === undefined) {
       throw new FakeHttpError(404, `No recorded answer for the prompt "${prompt.slice(0, 80)}"`);
     }
