@@ -17,7 +17,6 @@ import {
   isDigit,
   isSpace,
   matchBrace,
-  removeSpaces,
   trimAscii,
   trimEndChars,
   utf8Length,
