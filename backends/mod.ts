@@ -42,7 +42,8 @@
  * `http://127.0.0.1:8265`) using SkyThought's knobs (`tensor_parallel_size`,
  * `num_replicas`, `gpu_memory_utilization`, `dtype`, `accelerator_type`,
  * `batch_size`; other keys become vLLM `engine_kwargs`), and waits up to
- * `deploy_timeout` seconds (1800) for RUNNING, polling every
+ * `deploy_timeout` seconds (1800) for RUNNING (then checks that the Serve
+ * route lists the model), polling every
  * `deploy_poll_interval` seconds (2); `app_name` ("skyeval"), `route_prefix`
  * ("/"), `model_source` and `runtime_env` shape the app, and
  * `undeploy=true` removes it on close. A deployed app's default concurrency
@@ -69,6 +70,7 @@ import { ChatBackend, type ChatBackendConfig } from "./chat_backend.ts";
 import { isReasoningModel } from "./reasoning_model.ts";
 import {
   buildServeLlmApp,
+  checkServedModel,
   deployServeApp,
   RAY_DEFAULTS,
   removeServeApp,
@@ -275,6 +277,12 @@ async function createRayBackend(
       onLog: options.onLog,
     });
     if (undeploy) onClose = () => removeServeApp(dashboard, app.name, options.fetch);
+    try {
+      await checkServedModel(baseUrls[0], model, options.fetch);
+    } catch (error) {
+      await onClose?.();
+      throw error;
+    }
   } else if (Object.keys(engineKwargs).length > 0) {
     options.onLog?.(
       `Ignoring Ray engine args ${

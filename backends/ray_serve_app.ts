@@ -235,3 +235,55 @@ function describeFailure(app: ApplicationDetails | undefined): string {
   }
   return parts.filter(Boolean).join("; ").replace(/\s+/g, " ") || "no message";
 }
+
+/**
+ * Checks that the OpenAI route at `baseUrl` lists `model`, so a wrong
+ * proxy address fails now with a clear message rather than on every request.
+ *
+ * @throws {BackendError} when the route does not answer or lacks the model.
+ */
+export async function checkServedModel(
+  baseUrl: string,
+  model: string,
+  fetcher: typeof fetch = fetch,
+): Promise<void> {
+  const url = `${baseUrl}/models`;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), 10_000);
+  let text: string;
+  let status: number;
+  try {
+    const response = await fetcher(url, { signal: timeout.signal });
+    status = response.status;
+    text = await response.text();
+  } catch (cause) {
+    throw new BackendError(
+      `The Ray Serve app is RUNNING but "${url}" does not answer (${
+        cause instanceof Error ? cause.message : cause
+      }); pass base_url=http://<serve-proxy-host>:8000/v1`,
+      { cause },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  if (status !== 200) {
+    throw new BackendError(
+      `The Ray Serve app is RUNNING but "${url}" answered ${status}: ${
+        decodeErrorBody(text).message
+      }`,
+      { status },
+    );
+  }
+  let ids: string[] = [];
+  try {
+    const data = (JSON.parse(text) as { data?: { id?: unknown }[] }).data ?? [];
+    ids = data.map((m) => String(m.id));
+  } catch { /* reported below as serving nothing */ }
+  if (!ids.includes(model)) {
+    throw new BackendError(
+      `The Serve route "${url}" does not serve model "${model}": it serves ${
+        ids.length > 0 ? ids.map((id) => `"${id}"`).join(", ") : "nothing"
+      }`,
+    );
+  }
+}

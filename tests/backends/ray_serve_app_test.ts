@@ -171,3 +171,28 @@ Deno.test("createBackend('ray') without deploy talks to the default Serve addres
   assert.equal(backend.maxConcurrency, 64);
   await backend.close();
 });
+
+Deno.test("createBackend('ray') fails clearly when the Serve route is wrong or lacks the model", async () => {
+  const dashboard = await startRayDashboard();
+  const proxy = await startOpenAIServer({ answer: standardAnswer, model: "other/model" });
+  const args = {
+    ray_address: dashboard.url,
+    deploy: true,
+    deploy_poll_interval: 0.01,
+    undeploy: true,
+  };
+  try {
+    await assert.rejects(
+      createBackend("ray", "Qwen/QwQ-32B", { ...args, base_url: proxy.url }),
+      /The Serve route "http:\/\/127\.0\.0\.1:\d+\/v1\/models" does not serve model "Qwen\/QwQ-32B": it serves "other\/model"/,
+    );
+    assert.deepEqual(dashboard.statuses(), {}, "undeployed again");
+    await assert.rejects(
+      createBackend("ray", "Qwen/QwQ-32B", { ...args, base_url: `${dashboard.url}/v1` }),
+      /The Ray Serve app is RUNNING but ".*\/v1\/models" answered 404: Not Found/,
+    );
+  } finally {
+    await proxy.close();
+    await dashboard.close();
+  }
+});
