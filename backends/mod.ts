@@ -42,7 +42,7 @@
  * `http://127.0.0.1:8265`) using SkyThought's knobs (`tensor_parallel_size`,
  * `num_replicas`, `gpu_memory_utilization`, `dtype`, `accelerator_type`,
  * `batch_size`; other keys become vLLM `engine_kwargs`), and waits up to
- * `deploy_timeout` seconds (1800) for RUNNING (then checks that the Serve
+ * `deploy_timeout` seconds (1800) for RUNNING (then checks that a Serve
  * route lists the model), polling every
  * `deploy_poll_interval` seconds (2); `app_name` ("skyeval"), `route_prefix`
  * ("/"), `model_source` and `runtime_env` shape the app, and
@@ -278,7 +278,7 @@ async function createRayBackend(
     });
     if (undeploy) onClose = () => removeServeApp(dashboard, app.name, options.fetch);
     try {
-      await checkServedModel(baseUrls[0], model, options.fetch);
+      await firstSuccess(baseUrls.map((url) => () => checkServedModel(url, model, options.fetch)));
     } catch (error) {
       await onClose?.();
       throw error;
@@ -322,4 +322,17 @@ function transport(common: CommonArgs, options: CreateBackendOptions) {
     fetch: options.fetch,
     onLog: options.onLog,
   };
+}
+
+/** Resolves when one of `tasks` succeeds, else rejects with the first error. */
+async function firstSuccess(tasks: (() => Promise<void>)[]): Promise<void> {
+  let first: unknown;
+  for (const task of tasks) {
+    try {
+      return await task();
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  throw first;
 }

@@ -14,7 +14,8 @@ testBackendConformance({
     try {
       const backend = await createBackend("ray", "Qwen/Qwen2.5-7B-Instruct", {
         ...args,
-        base_urls: urls,
+        // Reversed, so a dead server comes first where the suite adds one.
+        base_urls: [...urls].reverse(),
         deploy: true,
         ray_address: dashboard.url,
         deploy_poll_interval: 0.02,
