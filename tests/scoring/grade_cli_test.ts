@@ -1,0 +1,196 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { gradeHelp, runGrade } from "../../cli/grade.ts";
+import type { Score } from "../../core/verdict.ts";
+import { buildNativeLibrary } from "./native_library.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+function streamOf(text: string): ReadableStream<Uint8Array> {
+  return new Blob([text]).stream();
+}
+
+function collector(): { stream: WritableStream<Uint8Array>; text: () => string } {
+  const chunks: Uint8Array[] = [];
+  return {
+    stream: new WritableStream({ write: (c) => void chunks.push(c) }),
+    text: () => new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c]))),
+  };
+}
+
+async function run(args: string[], input = "", options = {}) {
+  const out = collector();
+  const errors: string[] = [];
+  const code = await runGrade(args, {
+    stdin: streamOf(input),
+    stdout: out.stream,
+    stderr: (l) => void errors.push(l),
+  }, options);
+  return { code, out: out.text(), errors };
+}
+
+const LINES = [
+  { id: "m1", response: "So $\\boxed{\\frac{1}{2}}$.", gold: "0.5", kind: "math" },
+  { id: 2, response: "The final answer is 18", gold: "#### 18", kind: "math", task: "gsm8k" },
+  { id: "c1", response: "def f(): pass", kind: "code", tests: { inputs: [], outputs: [] } },
+  { id: "q1", response: "The answer is (B)", gold: "B", kind: "mcq" },
+  { id: "q2", response: "so the answer is (J).", gold: "J", kind: "mcq", task: "mmlu_pro" },
+  {
+    id: "q3",
+    response: "The best answer is Paris",
+    gold: "B",
+    kind: "mcq",
+    task: "arc_c",
+    choices: ["London", "Paris"],
+  },
+  {
+    id: "t1",
+    response: "Let me think about 5 and",
+    gold: "5",
+    kind: "math",
+    finish_reason: "length",
+  },
+  { id: "w1", response: "\\boxed{7}", gold: "8", kind: "math" },
+];
+const INPUT = LINES.map((l) => JSON.stringify(l)).join("\n") + "\n";
+const EXPECTED = [
+  { id: "m1", correct: true, verdict: "correct", extracted: "\\frac{1}{2}" },
+  { id: 2, correct: true, verdict: "correct", extracted: "18" },
+  { id: "c1", correct: null, verdict: "infra_error", extracted: null },
+  { id: "q1", correct: true, verdict: "correct", extracted: "B" },
+  { id: "q2", correct: true, verdict: "correct", extracted: "J" },
+  { id: "q3", correct: true, verdict: "correct", extracted: "B" },
+  { id: "t1", correct: false, verdict: "truncated", extracted: null },
+  { id: "w1", correct: false, verdict: "incorrect", extracted: "7" },
+];
+
+function parseOut(text: string): unknown[] {
+  return text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+}
+
+Deno.test("runGrade() grades stdin to stdout, one line per input in order", async () => {
+  const { code, out, errors } = await run(["--scorer", "ts"], INPUT);
+  assert.equal(code, 0, errors.join("\n"));
+  assert.deepEqual(parseOut(out), EXPECTED);
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("runGrade() gives the same output with the native scorer, in small batches", async () => {
+  const problem = buildNativeLibrary();
+  if (problem !== null) {
+    console.warn(`skipped: ${problem}`);
+    return;
+  }
+  const { code, out, errors } = await run(["--scorer", "native"], INPUT.repeat(5), {
+    batchSize: 3,
+  });
+  assert.equal(code, 0, errors.join("\n"));
+  assert.deepEqual(parseOut(out), [
+    ...EXPECTED,
+    ...EXPECTED,
+    ...EXPECTED,
+    ...EXPECTED,
+    ...EXPECTED,
+  ]);
+});
+
+Deno.test("runGrade() passes code lines to the injected code scorer", async () => {
+  const seen: unknown[] = [];
+  const codeScorer = (line: unknown): Promise<Score> => {
+    seen.push(line);
+    return Promise.resolve({ verdict: "correct", correct: true, extracted: "def f(): pass" });
+  };
+  const { code, out } = await run(["--scorer", "ts"], INPUT, { codeScorer });
+  assert.equal(code, 0);
+  assert.deepEqual(parseOut(out)[2], {
+    id: "c1",
+    correct: true,
+    verdict: "correct",
+    extracted: "def f(): pass",
+  });
+  assert.equal((seen[0] as { id: string }).id, "c1");
+});
+
+Deno.test("runGrade() reads --input and writes --output files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/in.jsonl`, INPUT.replaceAll("\n", "\r\n") + "\n");
+    const { code, out } = await run(["--input", `${dir}/in.jsonl`, "--output", `${dir}/out.jsonl`]);
+    assert.equal(code, 0);
+    assert.equal(out, "");
+    assert.deepEqual(parseOut(await Deno.readTextFile(`${dir}/out.jsonl`)), EXPECTED);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runGrade() stops at a bad line with one error and keeps the lines before it", async () => {
+  for (
+    const [bad, pattern] of [
+      ["{not json", /Line 3 is not JSON/],
+      [JSON.stringify({ id: "x", response: "r", kind: "math" }), /Line 3 .*has no "gold"/],
+      [
+        JSON.stringify({ id: "x", response: 5, gold: "1", kind: "math" }),
+        /Line 3 is not a grade input: response/,
+      ],
+      [
+        JSON.stringify({ id: "x", response: "r", gold: "1", kind: "essay" }),
+        /Line 3 is not a grade input: kind/,
+      ],
+      [
+        JSON.stringify({ id: "x", response: "r", gold: "1", kind: "math", format: "arc" }),
+        /format "arc" does not fit kind "math"/,
+      ],
+    ] as const
+  ) {
+    const text = [LINES[0], LINES[3]].map((l) => JSON.stringify(l)).join("\n") + "\n" + bad + "\n" +
+      JSON.stringify(LINES[0]) + "\n";
+    const { code, out, errors } = await run(["--scorer", "ts"], text, { batchSize: 1 });
+    assert.equal(code, 2);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], pattern);
+    assert.deepEqual(parseOut(out), [EXPECTED[0], EXPECTED[3]]);
+  }
+});
+
+Deno.test("runGrade() rejects bad flags and unreadable files", async () => {
+  assert.equal((await run(["--bogus"])).code, 2);
+  assert.equal((await run(["--scorer", "fast"])).code, 2);
+  const missing = await run(["--input", "/nonexistent/in.jsonl"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.errors[0], /Cannot read input "\/nonexistent\/in.jsonl"/);
+  const help = await run(["--help"]);
+  assert.equal(help.code, 0);
+  assert.equal(help.out, gradeHelp + "\n");
+});
+
+Deno.test("skyeval grade runs as a subprocess through cli.ts", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/in.jsonl`, INPUT);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli.ts", "grade", "--input", `${dir}/in.jsonl`],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.deepEqual(parseOut(new TextDecoder().decode(out.stdout)), EXPECTED);
+    const bad = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli.ts", "grade"],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const w = bad.stdin.getWriter();
+    await w.write(new TextEncoder().encode(JSON.stringify(LINES[0]) + "\n[1,2]\n"));
+    await w.close();
+    const r = await bad.output();
+    assert.equal(r.code, 2);
+    assert.match(new TextDecoder().decode(r.stderr), /Line 2 is not a grade input/);
+    assert.deepEqual(parseOut(new TextDecoder().decode(r.stdout)), [EXPECTED[0]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
