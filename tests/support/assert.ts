@@ -13,11 +13,17 @@ export function assertEquals<T>(actual: T, expected: T, message?: string): void 
 /** `|actual - expected| <= tolerance`. */
 export function assertAlmostEquals(actual: number, expected: number, tolerance = 1e-7): void {
   if (!(Math.abs(actual - expected) <= tolerance)) {
-    throw new assert.AssertionError({ message: `${actual} is not within ${tolerance} of ${expected}` });
+    throw new assert.AssertionError({
+      message: `${actual} is not within ${tolerance} of ${expected}`,
+    });
   }
 }
 
-function check(error: unknown, ErrorClass?: abstract new (...args: never[]) => Error, includes?: string): Error {
+function check(
+  error: unknown,
+  ErrorClass?: abstract new (...args: never[]) => Error,
+  includes?: string,
+): Error {
   if (ErrorClass && !(error instanceof ErrorClass)) {
     throw new assert.AssertionError({ message: `Expected ${ErrorClass.name}, got ${error}` });
   }
