@@ -59,11 +59,15 @@ async function main(args: string[], io: CommandIO): Promise<number> {
 if (import.meta.main) {
   const controller = new AbortController();
   let interrupts = 0;
-  Deno.addSignalListener("SIGINT", () => {
+  const interrupt = () => {
     if (++interrupts > 1) Deno.exit(130);
-    console.error("\ninterrupt: finishing in-flight writes (Ctrl-C again to quit at once)");
+    console.error(
+      "\ninterrupt: saving finished samples and stopping servers (again to quit at once)",
+    );
     controller.abort(new DOMException("Interrupted", "AbortError"));
-  });
+  };
+  Deno.addSignalListener("SIGINT", interrupt);
+  Deno.addSignalListener("SIGTERM", interrupt);
   const encoder = new TextEncoder();
   const io: CommandIO = {
     stdin: Deno.stdin.readable,

@@ -97,7 +97,7 @@ ${
       ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n"
       : ""
   }
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE, SKYEVAL_CACHE_DIR.`;
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, VLLM_API_KEY, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE, SKYEVAL_CACHE_DIR.`;
 }
 
 function cacheDir(io: CommandIO): string {
@@ -239,7 +239,11 @@ export async function runEvaluate(
   const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io.stderr) : null;
 
   const backend = await createBackend(backendName, flags.model, backendArgs, {
-    env: { openaiApiKey: io.env("OPENAI_API_KEY"), openaiBaseUrl: io.env("OPENAI_BASE_URL") },
+    env: {
+      openaiApiKey: io.env("OPENAI_API_KEY"),
+      openaiBaseUrl: io.env("OPENAI_BASE_URL"),
+      vllmApiKey: io.env("VLLM_API_KEY"),
+    },
     onLog: io.stderr,
   });
   try {

@@ -21,6 +21,7 @@ export function buildResults(records: Iterable<SampleRecord>): Record<string, un
       ...(r.extracted !== undefined ? { extracted: r.extracted } : {}),
       ...(r.tests ? { tests: r.tests } : {}),
       finish_reason: r.finish_reason,
+      ...(r.reasoning ? { reasoning: r.reasoning } : {}),
     }));
     out[record.id] = {
       ...record.row,

@@ -90,6 +90,8 @@ export async function runSamples(
           content: c.text,
           finish_reason: c.finishReason,
           completion_tokens: c.completionTokens,
+          ...(c.completionTokensKind ? { completion_tokens_kind: c.completionTokensKind } : {}),
+          ...(c.reasoning ? { reasoning: c.reasoning } : {}),
           correctness: null,
           reason: "",
         })),

@@ -15,6 +15,10 @@ export interface ResponseRecord {
   content: string;
   finish_reason: string | null;
   completion_tokens: number | null;
+  /** `apportioned` when the server reported only a total for all n responses. */
+  completion_tokens_kind?: "reported" | "apportioned";
+  /** The thinking, when the server's reasoning parser split it from `content`. */
+  reasoning?: string;
   /** SkyThought's key: `true`/`false`, `null` when unscored or not yet scored. */
   correctness: boolean | null;
   /** SkyThought's key: a human-readable reason ("" when correct). */
