@@ -58,6 +58,8 @@ export async function runDemo(args: string[], io: CommandIO): Promise<number> {
       new URL("problems.jsonl", DEMO_DIR).pathname,
       "--model",
       "skyeval-demo",
+      "--system-prompt",
+      "Please reason step by step, and put your final answer within \\boxed{}.",
       "--backend",
       "openai",
       "--backend-args",

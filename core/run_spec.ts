@@ -61,10 +61,42 @@ export function configurationOf(spec: RunSpec): Record<string, unknown> {
   };
 }
 
+/**
+ * Backend args that say how to reach a server, not what it generates: they
+ * are recorded but left out of the hash, so moving a server or adding
+ * replicas keeps the same run folder (and `--resume-from` target).
+ */
+const TRANSPORT_KEYS = new Set([
+  "base_url",
+  "base_urls",
+  "api_key",
+  "organization",
+  "project",
+  "timeout",
+  "max_retries",
+  "retry_base_delay",
+  "retry_max_delay",
+  "concurrency",
+  "routing",
+  "stream",
+  "host",
+  "port",
+  "startup_timeout",
+  "deploy_timeout",
+  "deploy_poll_interval",
+]);
+
 /** The run hash: first 6 hex digits of the configuration's SHA-256. */
 export async function runHash(spec: RunSpec): Promise<string> {
-  const { task, ...rest } = configurationOf(spec) as { task: Record<string, unknown> };
+  const { task, backend, ...rest } = configurationOf(spec) as {
+    task: Record<string, unknown>;
+    backend: { name: string; backend_args: Record<string, unknown> };
+  };
   // Where the task file lives does not change the run; its content does.
   const { source: _source, ...taskRest } = task;
-  return (await hashValue({ ...rest, task: taskRest })).slice(0, 6);
+  const args = Object.fromEntries(
+    Object.entries(backend.backend_args).filter(([k]) => !TRANSPORT_KEYS.has(k)),
+  );
+  return (await hashValue({ ...rest, task: taskRest, backend: { ...backend, backend_args: args } }))
+    .slice(0, 6);
 }
