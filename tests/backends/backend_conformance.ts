@@ -14,7 +14,7 @@ import {
   type OpenAIServer,
   type OpenAIServerOptions,
   startOpenAIServer,
-} from "../support/openai_server.ts";
+} from "../../testing/openai_server.ts";
 import { standardAnswer } from "../support/standard_answer.ts";
 
 /** A backend under test and how it is expected to behave. */

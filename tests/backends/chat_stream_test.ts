@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createBackend } from "../../backends/mod.ts";
 import { assembleChatStream } from "../../backends/chat_stream.ts";
-import { startOpenAIServer } from "../support/openai_server.ts";
+import { startOpenAIServer } from "../../testing/openai_server.ts";
 import { standardAnswer } from "../support/standard_answer.ts";
 
 const sse = (...chunks: unknown[]) =>

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../../backends/backend.ts";
 import { createBackend } from "../../backends/mod.ts";
-import { type OpenAIServer, startOpenAIServer } from "../support/openai_server.ts";
+import { type OpenAIServer, startOpenAIServer } from "../../testing/openai_server.ts";
 import { standardAnswer } from "../support/standard_answer.ts";
 
 /** A fetch that sends OpenAI's own host to the fake server, so the official-API rules apply. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createBackend } from "../../backends/mod.ts";
-import { replayAnswers, startOpenAIServer } from "../support/openai_server.ts";
+import { replayAnswers, startOpenAIServer } from "../../testing/openai_server.ts";
 import { loadSkyThoughtResults } from "../support/replay_generations.ts";
 import { standardAnswer } from "../support/standard_answer.ts";
 

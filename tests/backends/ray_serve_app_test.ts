@@ -7,7 +7,7 @@ import {
   removeServeApp,
   serveBaseUrl,
 } from "../../backends/ray_serve_app.ts";
-import { startOpenAIServer } from "../support/openai_server.ts";
+import { startOpenAIServer } from "../../testing/openai_server.ts";
 import { startRayDashboard } from "../support/ray_dashboard_server.ts";
 import { standardAnswer } from "../support/standard_answer.ts";
 

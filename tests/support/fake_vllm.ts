@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type ChatRequestBody, startOpenAIServer } from "./openai_server.ts";
+import { type ChatRequestBody, startOpenAIServer } from "../../testing/openai_server.ts";
 import { standardAnswer } from "./standard_answer.ts";
 
 const argv = [...Deno.args];

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { FakeAnswer } from "./openai_server.ts";
+import type { FakeAnswer } from "../../testing/openai_server.ts";
 
 /**
  * Reads a SkyThought results file into a map from prompt text to recorded

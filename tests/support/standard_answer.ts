@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ChatRequestBody, FakeAnswer } from "./openai_server.ts";
+import type { ChatRequestBody, FakeAnswer } from "../../testing/openai_server.ts";
 
 /** The standard answers for `req`, one per choice. */
 export function standardAnswer(req: ChatRequestBody): FakeAnswer[] {
