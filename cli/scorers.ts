@@ -42,12 +42,22 @@ export function chooseScorers(
     } else answer = native;
   }
   let code: Promise<CodeScorer> | undefined;
+  let codeInfo: CodeScorer["info"] | undefined;
+  const startCode = () => {
+    code ??= createCodeScorer().then((scorer) => {
+      codeInfo = scorer.info;
+      return scorer;
+    });
+    return code;
+  };
   return {
-    scorers: { answer, code: () => (code ??= createCodeScorer()) },
+    scorers: { answer, code: startCode },
     describe: () => ({
       answer_path: answer.path,
       ...(fallbackReason ? { native_unavailable: fallbackReason } : {}),
-      ...(code ? { code_sandbox: "pyodide" } : {}),
+      ...(codeInfo
+        ? { code_sandbox: codeInfo.sandbox, sandbox_speed_factor: codeInfo.speedFactor }
+        : {}),
     }),
     async close() {
       if (code) await (await code).close();
