@@ -51,10 +51,13 @@ _watched = ("builtins", "sys", "os", "io", "__future__", "abc", "array", "bisect
             "json", "math", "operator", "random", "re", "statistics", "string", "time",
             "traceback", "typing")
 _BRIDGES = ("js", "pyodide", "pyodide_js", "_pyodide", "_pyodide_core")
+# Ways to reach the JS objects Pyodide keeps: the process may have been tampered with.
+_RECYCLE_EVENTS = frozenset((
+    "sys._getframe", "sys._current_frames", "sys._getframemodulename", "gc.get_objects",
+    "gc.get_referrers", "gc.get_referents", "object.__getattr__",
+))
 _RESTORE_EVENTS = frozenset((
-    "sys.addaudithook", "sys.settrace", "sys.setprofile", "sys._getframe", "sys._current_frames",
-    "sys._getframemodulename", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
-    "object.__setattr__", "object.__delattr__", "os.remove", "os.rename", "os.rmdir", "os.mkdir",
+    "sys.addaudithook", "sys.settrace", "sys.setprofile", "object.__setattr__", "object.__delattr__", "os.remove", "os.rename", "os.rmdir", "os.mkdir",
     "os.symlink", "os.link", "os.chmod", "os.chown", "os.truncate", "os.utime", "os.putenv",
     "os.unsetenv", "shutil.rmtree", "shutil.move", "ctypes.dlopen", "ctypes.cdata",
     "ctypes.addressof", "ctypes.string_at", "code.__new__", "function.__new__",
@@ -74,6 +77,8 @@ def _audit(event, args):
     elif event == "open":
         if len(args) > 1 and args[1] and any(c in str(args[1]) for c in "wax+"):
             _taint = _taint or "restore"
+    elif event in _RECYCLE_EVENTS:
+        _taint = "recycle"
     elif event in _RESTORE_EVENTS:
         _taint = _taint or "restore"
 
@@ -246,12 +251,15 @@ def run_case(stdin, out_cap, err_cap):
     except OutputLimitExceeded:
         status, code, error = "output_limit", None, "output limit exceeded"
     except BaseException as exc:
+        global _armed
         status, code, error = "exception", 1, _describe(exc)
+        armed, _armed = _armed, False
         try:
             lines = traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next)
             stderr.write("".join(lines))
         except BaseException:
             pass
+        _armed = armed
     elapsed = (time.perf_counter() - start) * 1000.0
     if out.exceeded or err.exceeded:
         if status in ("ok", "exit", "exception"):

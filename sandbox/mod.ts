@@ -23,3 +23,9 @@ export {
 } from "./pyodide_pool.ts";
 export { preparePyodideAssets, type PyodideAssets } from "./pyodide_assets.ts";
 export { capWasmMemory, wasmMemoryLimits } from "./wasm_memory_cap.ts";
+export {
+  calibrateSpeedFactor,
+  CALIBRATION_PROGRAM,
+  DEFAULT_SPEED_FACTOR,
+  type SpeedCalibration,
+} from "./calibrate.ts";

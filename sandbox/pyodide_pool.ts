@@ -342,6 +342,7 @@ class PyodideSandboxPool implements PyodideSandbox {
     const results: RunResult[] = [];
     let stopped = false;
     const listener = (index: number, result: RunResult): boolean => {
+      if (stopped) return false;
       results[index] = result;
       if (onResult?.(index, result) === false) stopped = true;
       return !stopped;

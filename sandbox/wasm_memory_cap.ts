@@ -92,7 +92,7 @@ function findMemorySection(module: Uint8Array): MemorySection | undefined {
  * const capped = capWasmMemory(Deno.readFileSync("pyodide.asm.wasm"), 1024 * 16); // 1 GiB
  * ```
  */
-export function capWasmMemory(module: Uint8Array, maxPages: number): Uint8Array {
+export function capWasmMemory(module: Uint8Array, maxPages: number): Uint8Array<ArrayBuffer> {
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 65536) {
     throw new RangeError(`Cannot cap wasm memory: "${maxPages}" pages is out of range 1-65536`);
   }

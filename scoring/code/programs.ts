@@ -80,6 +80,49 @@ export function withHeader(header: string, code: string): string {
   return future.join("") + header + rest;
 }
 
+/**
+ * A stdin program: `source` compiled and run as `__main__`. When it does not
+ * compile only because of a top-level `return`, it is wrapped into
+ * `def code(): ...; code()` as the APPS runner does (imports stay on top).
+ */
+export function stdinProgram(source: string): string {
+  return `import sys as _sys
+_SOURCE = ${JSON.stringify(source)}
+
+
+def _skyeval_wrap(text):
+    lines = []
+    started = False
+    for line in text.split("\\n"):
+        if line.startswith("from ") or line.startswith("import "):
+            lines.append(("\\t" if started else "") + line)
+        else:
+            if not started:
+                lines.append("stdin = _sys.stdin\\nstdout = _sys.stdout\\ndef code():")
+                started = True
+            lines.append("\\t" + line)
+    return "\\n".join(lines) + "\\ncode()\\n"
+
+
+def _skyeval_compile():
+    try:
+        return compile(_SOURCE, "<solution>", "exec")
+    except (SyntaxError, ValueError) as exc:
+        if "outside function" in str(exc):
+            try:
+                return compile(_skyeval_wrap(_SOURCE), "<solution>", "exec")
+            except (SyntaxError, ValueError):
+                pass
+        _sys.stderr.write("${SYNTAX_MARKER} %s: %s\\n" % (type(exc).__name__, exc))
+        raise SystemExit(1)
+
+
+_skyeval_code = _skyeval_compile()
+del _skyeval_compile, _skyeval_wrap, _SOURCE
+exec(_skyeval_code)
+`;
+}
+
 /** How a call-based driver reads one test's stdin into arguments. */
 export type ArgumentStyle = "apps" | "lcb";
 

@@ -31,6 +31,7 @@ import {
   callDriver,
   LCB_HEADER,
   RESULT_MARKER,
+  stdinProgram,
   SYNTAX_MARKER,
   withHeader,
 } from "./programs.ts";
@@ -188,7 +189,7 @@ export function planTests(item: CodeItem, code: string, maxTests = Infinity): Pl
     }
     return {
       code,
-      program: withHeader(LCB_HEADER, code),
+      program: stdinProgram(withHeader(LCB_HEADER, code)),
       stopAtFirstFailure: true,
       tests: chosen.map((t) => ({
         stdin: t.input,
@@ -216,7 +217,7 @@ export function planTests(item: CodeItem, code: string, maxTests = Infinity): Pl
   }
   return {
     code,
-    program: withHeader(APPS_HEADER, code),
+    program: stdinProgram(withHeader(APPS_HEADER, code)),
     stopAtFirstFailure,
     tests: inputs.map((input, i) => ({
       stdin: stdinText(input),

@@ -1,0 +1,298 @@
+/**
+ * The conformance suite every `Sandbox` must pass: stdin, exit codes,
+ * exceptions, timeouts (plain loops, loops that swallow the interrupt,
+ * `time.sleep`, long C loops), memory bombs, output floods, host files,
+ * sockets, processes, escapes into the host JS runtime, and a working
+ * sandbox after each of them.
+ *
+ * Call {@linkcode registerSandboxConformance} from a `*_test.ts` file with a
+ * factory; one sandbox is shared by the file's tests and closed at the end.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import type { RunResult, Sandbox } from "../../sandbox/sandbox.ts";
+
+/** Options of the suite. */
+export interface ConformanceOptions {
+  /** The time limit used by the timeout tests (default 1000 ms). */
+  timeLimitMs?: number;
+}
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+/** Register the conformance tests for sandboxes made by `create`. */
+export function registerSandboxConformance(
+  name: string,
+  create: () => Promise<Sandbox>,
+  options: ConformanceOptions = {},
+): void {
+  const limit = options.timeLimitMs ?? 1000;
+  let shared: Promise<Sandbox> | undefined;
+  const sandbox = () => (shared ??= create());
+  const run = async (code: string, extra: Partial<Parameters<Sandbox["run"]>[0]> = {}) =>
+    await (await sandbox()).run({ code, timeLimitMs: limit, ...extra });
+  const stillWorks = async () => {
+    const r = await run("print(sum(map(int, input().split())))", { stdin: "20 22\n" });
+    assert.equal(r.status, "ok", JSON.stringify(r));
+    assert.equal(r.stdout, "42\n");
+  };
+  const test = (title: string, fn: () => Promise<void>) =>
+    Deno.test({ name: `${name}: ${title}`, ...opts, fn });
+
+  test("run() reads stdin and captures stdout and stderr", async () => {
+    const r = await run(
+      "import sys\nname = input()\nrest = sys.stdin.read()\nprint('hi', name)\nprint(len(rest.split()), file=sys.stderr)\nsys.stdout.write('no newline')",
+      { stdin: "ada\n1 2 3\n4" },
+    );
+    assert.equal(r.status, "ok");
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.stdout, "hi ada\nno newline");
+    assert.equal(r.stderr, "4\n");
+  });
+
+  test("run() reads stdin through open(0) and sys.stdin.buffer", async () => {
+    const a = await run("print(open(0).read().upper(), end='')", { stdin: "abc\n" });
+    assert.equal(a.stdout, "ABC\n");
+    const b = await run("import sys\nprint(len(sys.stdin.buffer.read()))", { stdin: "é" });
+    assert.equal(b.stdout, "2\n");
+    const c = await run("input()");
+    assert.equal(c.status, "exception");
+    assert.match(c.error ?? "", /^EOFError/);
+  });
+
+  test("run() reports exit codes", async () => {
+    const a = await run("import sys\nprint('x')\nsys.exit(3)");
+    assert.equal(a.status, "exit");
+    assert.equal(a.exitCode, 3);
+    assert.equal(a.stdout, "x\n");
+    const b = await run("raise SystemExit");
+    assert.equal(b.status, "exit");
+    assert.equal(b.exitCode, 0);
+    const c = await run("import os\nos._exit(4)");
+    assert.equal(c.status, "exit");
+    assert.equal(c.exitCode, 4);
+    await stillWorks();
+  });
+
+  test("run() reports exceptions and syntax errors", async () => {
+    const a = await run("def f():\n    raise ValueError('bad value')\nf()");
+    assert.equal(a.status, "exception");
+    assert.equal(a.exitCode, 1);
+    assert.equal(a.error, "ValueError: bad value");
+    assert.match(a.stderr, /Traceback[\s\S]*line 2, in f[\s\S]*ValueError: bad value/);
+    const b = await run("def f(:\n  pass");
+    assert.equal(b.status, "exception");
+    assert.equal(b.phase, "compile");
+    assert.match(b.error ?? "", /^SyntaxError/);
+    const c = await run("import sys\nsys.setrecursionlimit(10**6)\ndef f(n): return f(n+1)\nf(0)");
+    assert.notEqual(c.status, "ok", JSON.stringify(c));
+    await stillWorks();
+  });
+
+  for (
+    const [title, code] of [
+      ["a plain infinite loop", "while True: pass"],
+      [
+        "a loop that swallows the interrupt",
+        "while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass",
+      ],
+      ["time.sleep", "import time\ntime.sleep(100)"],
+      ["a long C loop", "print(sum(range(10**14)))"],
+    ]
+  ) {
+    test(`run() stops ${title} at the time limit`, async () => {
+      const started = performance.now();
+      const r = await run(code);
+      const elapsed = performance.now() - started;
+      assert.equal(r.status, "timeout", JSON.stringify(r));
+      assert.equal(r.exitCode, null);
+      assert.ok(elapsed < limit + 5000, `took ${elapsed} ms`);
+      await stillWorks();
+    });
+  }
+
+  test("run() stops a memory bomb", async () => {
+    const a = await run("x = bytearray(3 * 1024**3 // 2)\nprint(len(x))");
+    assert.ok(a.status === "memory_limit" || a.status === "exception", JSON.stringify(a));
+    assert.equal(a.stdout, "");
+    const b = await run("x = []\nwhile True:\n    x.append(bytearray(10**7))", {
+      timeLimitMs: Math.max(limit, 20_000),
+    });
+    assert.equal(b.status, "memory_limit", JSON.stringify(b));
+    await stillWorks();
+  });
+
+  test("run() caps an output flood", async () => {
+    const r = await run("while True:\n    print('x' * 1000)", { outputLimitBytes: 100_000 });
+    assert.equal(r.status, "output_limit");
+    assert.ok(r.stdout.length <= 100_000 && r.stdout.length > 50_000, `${r.stdout.length}`);
+    await stillWorks();
+  });
+
+  test("run() gives the program its files but no host files", async () => {
+    const a = await run("print(open('data/in.txt').read())", {
+      files: { "data/in.txt": "hello" },
+    });
+    assert.equal(a.stdout, "hello\n");
+    const b = await run("print(open('/etc/passwd').read())");
+    assert.equal(b.status, "exception");
+    assert.doesNotMatch(b.stdout, /root:/);
+    const c = await run("import os\nprint(sorted(os.listdir('/')))");
+    assert.doesNotMatch(c.stdout, /'etc'|'usr'|'root'/);
+    const w = await run("open('/tmp/skyeval_probe', 'w').write('x')\nprint('wrote')");
+    assert.equal(w.stdout, "wrote\n");
+    const hostWrite = await Deno.stat("/tmp/skyeval_probe").then(() => true, () => false);
+    assert.equal(hostWrite, false, "a sandboxed write reached the host");
+    const r = await run("import os\nprint(os.path.exists('/tmp/skyeval_probe'))");
+    assert.equal(r.stdout, "False\n", "a file written by one program leaked into the next");
+    await stillWorks();
+  });
+
+  test("run() keeps programs from reaching the network", async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    let accepted = 0;
+    const accepting = (async () => {
+      for await (const conn of listener) {
+        accepted++;
+        conn.close();
+      }
+    })();
+    try {
+      const { port } = listener.addr;
+      const r = await run(
+        `import socket\ns = socket.create_connection(("127.0.0.1", ${port}), timeout=0.5)\nprint("connected")`,
+      );
+      assert.equal(r.status, "exception");
+      assert.doesNotMatch(r.stdout, /connected/);
+      const u = await run(
+        `import urllib.request\nprint(urllib.request.urlopen("http://127.0.0.1:${port}/").read())`,
+      );
+      assert.notEqual(u.status, "ok");
+      assert.equal(accepted, 0);
+    } finally {
+      listener.close();
+      await accepting.catch(() => {});
+    }
+    await stillWorks();
+  });
+
+  test("run() keeps programs from starting processes", async () => {
+    const a = await run("import subprocess\nprint(subprocess.run(['id'], capture_output=True))");
+    assert.equal(a.status, "exception");
+    const b = await run("import os\nprint(os.fork())");
+    assert.equal(b.status, "exception");
+    const c = await run("import os\nprint(os.system('id > /tmp/skyeval_sys'))");
+    assert.doesNotMatch(c.stdout, /^0$/m);
+    await stillWorks();
+  });
+
+  for (
+    const [title, code] of [
+      ["import js", "import js\nprint(js.Deno.readTextFileSync('/etc/passwd'))"],
+      ["pyodide_js", "import pyodide_js\nprint(pyodide_js)"],
+      ["run_js", "from pyodide.code import run_js\nprint(run_js(\"Deno.readTextFileSync('/etc/passwd')\"))"],
+      [
+        "a JsProxy found with gc and constructor.constructor",
+        `import gc
+found = None
+for o in gc.get_objects():
+    t = type(o).__name__
+    if t.startswith("JsProxy") or "JsProxy" in t:
+        found = o
+        break
+    if hasattr(o, "jsproxies"):
+        found = next(iter(o.jsproxies.values()), None)
+        if found is not None:
+            break
+print("proxy", found is not None)
+g = found.constructor.constructor("return globalThis")()
+print(g.Deno.readTextFileSync("/etc/passwd"))`,
+      ],
+      [
+        "host environment and commands via JS",
+        `import gc
+proxies = [o for o in gc.get_objects() if hasattr(o, "jsproxies")]
+g = next(iter(proxies[0].jsproxies.values())).constructor.constructor("return globalThis")()
+out = []
+for attempt in ("g.Deno.env.get('HOME')", "g.Deno.writeTextFileSync('/tmp/skyeval_js', 'x')",
+                "g.Deno.readDirSync('/')", "g.Deno.openKv", "new g.Deno.Command('id').outputSync()"):
+    try:
+        out.append(str(eval(attempt.replace('new ', ''))))
+    except BaseException as e:
+        out.append(type(e).__name__ + ':' + str(e)[:60])
+refused = sum(o.split(":")[0].endswith(("Error", "Exception")) for o in out)
+print("refused", refused, "of", len(out))
+raise RuntimeError(out)`,
+      ],
+    ]
+  ) {
+    test(`run() contains an escape attempt: ${title}`, async () => {
+      const r = await run(code);
+      assert.doesNotMatch(r.stdout, /root:x:0/);
+      assert.doesNotMatch(r.stdout, /\/root|uid=/);
+      assert.notEqual(r.status, "ok", `the escape ran to the end: ${r.stdout}`);
+      const refused = /refused (\d+) of (\d+)/.exec(r.stdout);
+      if (refused) assert.equal(refused[1], refused[2], r.stderr);
+      const hostWrite = await Deno.stat("/tmp/skyeval_js").then(() => true, () => false);
+      assert.equal(hostWrite, false);
+      await stillWorks();
+    });
+  }
+
+  test("run() gives each program a clean interpreter", async () => {
+    await run(
+      "import builtins, math, sys, decimal\nbuiltins.input = lambda: 'patched'\nmath.pi = 3\nsys.setrecursionlimit(50)\ndecimal.getcontext().prec = 3\nimport collections\ncollections.leak = 1",
+    );
+    const r = await run(
+      "import math, sys, decimal, collections\nprint(input(), math.pi, sys.getrecursionlimit() > 50, decimal.Decimal(1) / 3, hasattr(collections, 'leak'))",
+      { stdin: "fresh\n" },
+    );
+    assert.equal(r.stdout, "fresh 3.141592653589793 True 0.3333333333333333333333333333 False\n");
+  });
+
+  test("runBatch() runs each input as a fresh __main__ with its own stdin", async () => {
+    const sb = await sandbox();
+    if (!sb.runBatch) return;
+    const results = await sb.runBatch({
+      code: "x = globals().get('x', 0) + 1\nprint(x, input())",
+      inputs: ["a", "b", "c"],
+      timeLimitMs: limit,
+    });
+    assert.deepEqual(results.map((r) => r.stdout), ["1 a\n", "1 b\n", "1 c\n"]);
+  });
+
+  test("runBatch() times out one input and runs the rest", async () => {
+    const sb = await sandbox();
+    if (!sb.runBatch) return;
+    const results = await sb.runBatch({
+      code: "import time\nn = int(input())\nif n == 1:\n    time.sleep(100)\nif n == 2:\n    while True: pass\nprint(n)",
+      inputs: ["0", "1", "2", "3"],
+      timeLimitMs: limit,
+    });
+    assert.deepEqual(results.map((r) => r.status), ["ok", "timeout", "timeout", "ok"]);
+    assert.equal(results[3].stdout, "3\n");
+  });
+
+  test("runBatch() stops when the listener says so", async () => {
+    const sb = await sandbox();
+    if (!sb.runBatch) return;
+    const seen: number[] = [];
+    const results = await sb.runBatch(
+      { code: "print(input())", inputs: ["0", "1", "2", "3", "4"], timeLimitMs: limit },
+      (i: number, r: RunResult) => {
+        seen.push(i);
+        return r.stdout !== "1\n";
+      },
+    );
+    assert.deepEqual(results.map((r) => r.stdout), ["0\n", "1\n"]);
+    assert.deepEqual(seen, [0, 1]);
+  });
+
+  test("close() ends the sandbox", async () => {
+    const sb = await sandbox();
+    await sb.close();
+    await assert.rejects(() => sb.run({ code: "print(1)", timeLimitMs: limit }));
+  });
+}
