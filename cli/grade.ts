@@ -78,11 +78,22 @@ export interface GradeOptions {
   codeScorer?: (line: GradeLine) => Promise<Score>;
   /** Path of the native library (default: native/target/release). */
   nativeLibraryPath?: string;
-  /** Lines per batch (default 4096). */
+  /** Lines per batch of the TypeScript path (default 4096). */
   batchSize?: number;
+  /** Bytes of input per native call (default 4 MiB). */
+  chunkBytes?: number;
 }
 
 class BadLine extends Error {}
+
+/** Whether a line is only ASCII whitespace (the native path skips the same lines). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
 
 function formatOf(line: GradeLine, lineNo: number): AnswerFormat {
   if (line.format !== undefined) {
@@ -219,6 +230,193 @@ async function gradeBatch(
   return out;
 }
 
+/** Bytes of complete lines handed to the native grader per call. */
+const NATIVE_CHUNK_BYTES = 4 << 20;
+
+interface ChunkReader {
+  /** The next run of complete lines (the last one may lack its newline at the end), or null. */
+  next(): Promise<Uint8Array | null>;
+  cancel(): Promise<void>;
+}
+
+function chunkReader(stream: ReadableStream<Uint8Array>, chunkBytes: number): ChunkReader {
+  const reader = stream.getReader();
+  let carry: Uint8Array = new Uint8Array(0);
+  let first = true;
+  let done = false;
+  return {
+    async next(): Promise<Uint8Array | null> {
+      const parts: Uint8Array[] = carry.length > 0 ? [carry] : [];
+      let size = carry.length;
+      let newline = false;
+      while (!done && (size < chunkBytes || !newline)) {
+        const r = await reader.read();
+        if (r.done) {
+          done = true;
+          break;
+        }
+        parts.push(r.value);
+        size += r.value.length;
+        if (!newline && r.value.lastIndexOf(10) >= 0) newline = true;
+      }
+      let all: Uint8Array = parts.length === 1 ? parts[0] : concat(parts);
+      if (first && all.length >= 3 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf) {
+        all = all.subarray(3);
+      }
+      first = false;
+      if (done) {
+        carry = new Uint8Array(0);
+        return all.length > 0 ? all : null;
+      }
+      const cut = all.lastIndexOf(10);
+      carry = all.slice(cut + 1);
+      return all.subarray(0, cut + 1);
+    },
+    async cancel(): Promise<void> {
+      if (!done) await reader.cancel().catch(() => {});
+      reader.releaseLock();
+    },
+  };
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of pieces) size += p.length;
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const p of pieces) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/**
+ * Turns the native records of one chunk into output bytes. Lines the native
+ * side passed back are parsed (and graded) here. Returns the output and, on a
+ * bad line, its message (the output then holds only the lines before it).
+ */
+async function finishNativeChunk(
+  records: Uint8Array,
+  part: Uint8Array,
+  firstLineNo: number,
+  options: GradeOptions,
+): Promise<{ bytes: Uint8Array; lines: number; failure: string | null }> {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const pieces: (Uint8Array | Promise<Uint8Array>)[] = [];
+  let failure: string | null = null;
+  let pos = 0;
+  let lines = 0;
+  let runStart = -1;
+  const closeRun = (end: number) => {
+    if (runStart >= 0) pieces.push(records.subarray(runStart, end));
+    runStart = -1;
+  };
+  while (pos < records.length) {
+    const end = records.indexOf(10, pos);
+    const tag = records[pos];
+    const lineNo = firstLineNo + lines;
+    lines++;
+    if (tag === 79) {
+      if (runStart < 0) runStart = pos;
+      // Keep 'O' records contiguous; their tags are stripped below.
+    } else {
+      closeRun(pos);
+      if (tag === 74) {
+        const [a, b] = decoder.decode(records.subarray(pos + 1, end)).split(",").map(Number);
+        let p: Parsed;
+        try {
+          p = parseLine(decoder.decode(part.subarray(a, b)), lineNo);
+        } catch (err) {
+          if (!(err instanceof BadLine)) throw err;
+          failure = err.message;
+          break;
+        }
+        if (p.item !== undefined) {
+          pieces.push(encoder.encode(resultLine(p.id, tsAnswerGrader().grade([p.item])[0]) + "\n"));
+        } else {
+          pieces.push(
+            scoreCode(p, options).then((s) => encoder.encode(resultLine(p.id, s) + "\n")),
+          );
+        }
+      }
+    }
+    pos = end + 1;
+  }
+  if (failure === null) closeRun(records.length);
+  else closeRun(pos);
+  const resolved = await Promise.all(pieces);
+  // Drop the one-byte 'O' tags of the native records.
+  const stripped = resolved.map((piece) => piece[0] === 79 ? stripTags(piece) : piece);
+  return { bytes: concat(stripped), lines, failure };
+}
+
+function stripTags(run: Uint8Array): Uint8Array {
+  const out = new Uint8Array(run.length);
+  let o = 0;
+  let i = 0;
+  while (i < run.length) {
+    const end = run.indexOf(10, i);
+    out.set(run.subarray(i + 1, end + 1), o);
+    o += end - i;
+    i = end + 1;
+  }
+  return out.subarray(0, o);
+}
+
+async function scoreCode(p: Parsed, options: GradeOptions): Promise<Score> {
+  const scorer = options.codeScorer;
+  if (scorer === undefined) {
+    return { verdict: "infra_error", correct: null, extracted: null, detail: "no code scorer" };
+  }
+  try {
+    return await scorer(p.line);
+  } catch (err) {
+    return {
+      verdict: "infra_error",
+      correct: null,
+      extracted: null,
+      detail: (err as Error).message,
+    };
+  }
+}
+
+/** The native streaming path: bytes in, bytes out, JSON handled in Rust. */
+async function gradeNativeStream(
+  input: ReadableStream<Uint8Array>,
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  grader: NativeAnswerGrader,
+  options: GradeOptions,
+  signal: AbortSignal | undefined,
+): Promise<string | null> {
+  const chunks = chunkReader(input, options.chunkBytes ?? NATIVE_CHUNK_BYTES);
+  let lineNo = 1;
+  let inflight: { records: Promise<Uint8Array>; part: Uint8Array } | null = null;
+  try {
+    while (true) {
+      const next = signal?.aborted ? null : await chunks.next();
+      if (inflight !== null) {
+        const done = await finishNativeChunk(
+          await inflight.records,
+          inflight.part,
+          lineNo,
+          options,
+        );
+        lineNo += done.lines;
+        await writer.write(done.bytes);
+        inflight = null;
+        if (done.failure !== null) return done.failure;
+      }
+      if (next === null) return null;
+      inflight = { records: grader.gradeJsonl(next), part: next };
+    }
+  } finally {
+    if (inflight !== null) await inflight.records.catch(() => {});
+    await chunks.cancel();
+  }
+}
+
 /**
  * Runs `grade` with its arguments (after the command name). Returns the exit
  * code: 0 done, 1 unusable input/output or scorer, 2 bad flags or input line.
@@ -285,6 +483,23 @@ export async function runGrade(
     }
   }
   const writer = output.getWriter();
+  if ("gradeJsonl" in grader) {
+    try {
+      const failure = await gradeNativeStream(input, writer, grader, options, io.signal);
+      if (failure !== null) {
+        io.stderr(`grade: ${failure}`);
+        return 2;
+      }
+      return 0;
+    } catch (err) {
+      io.stderr(`grade: ${(err as Error).message}`);
+      return 1;
+    } finally {
+      if (file !== undefined) await writer.close().catch(() => {});
+      else writer.releaseLock();
+      grader.close();
+    }
+  }
   const batchSize = options.batchSize ?? 4096;
   let pending: Promise<string> | null = null;
   let failure: string | null = null;
@@ -300,7 +515,7 @@ export async function runGrade(
     for await (const text of readLines(input)) {
       lineNo++;
       if (io.signal?.aborted) break;
-      if (text.trim() === "") continue;
+      if (isBlank(text)) continue;
       try {
         batch.push(parseLine(text, lineNo));
       } catch (err) {
@@ -318,7 +533,6 @@ export async function runGrade(
   } finally {
     if (file !== undefined) await writer.close().catch(() => {});
     else writer.releaseLock();
-    if ("close" in grader) grader.close();
   }
   if (failure !== null) {
     io.stderr(`grade: ${failure}`);

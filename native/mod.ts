@@ -14,7 +14,7 @@ import { ANSWER_FORMATS } from "../scoring/answer/mod.ts";
 import { BUDGET_DETAIL, cleanText, GOLD_TOO_LONG_DETAIL } from "../scoring/answer/grade.ts";
 
 /** The ABI version this loader speaks (`skyeval_abi_version()`). */
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;
 
 const SYMBOLS = {
   skyeval_abi_version: { parameters: [], result: "u32" },
@@ -25,6 +25,11 @@ const SYMBOLS = {
   skyeval_grade_batch_async: {
     name: "skyeval_grade_batch",
     parameters: ["buffer", "usize", "u32", "u32", "buffer", "usize"],
+    result: "usize",
+    nonblocking: true,
+  },
+  skyeval_grade_jsonl: {
+    parameters: ["buffer", "usize", "u32", "buffer", "usize"],
     result: "usize",
     nonblocking: true,
   },
@@ -49,6 +54,12 @@ export interface NativeAnswerGrader extends AnswerGrader {
   readonly path: "native";
   /** Grades on a background thread (use for batches of thousands). */
   gradeAsync(items: readonly AnswerItem[]): Promise<Score[]>;
+  /**
+   * Grades complete JSONL lines of the `grade` command on a background thread
+   * and returns one record per line: `B` (blank), `O<result JSON>`, or
+   * `J<start>,<end>` (a byte range JavaScript must handle), each ending in `\n`.
+   */
+  gradeJsonl(lines: Uint8Array): Promise<Uint8Array>;
   /** Unloads the library. */
   close(): void;
 }
@@ -197,6 +208,31 @@ export function openNativeAnswerGrader(
         );
       }
       return unpackScores(out.subarray(0, n), items.length);
+    },
+    async gradeJsonl(lines: Uint8Array): Promise<Uint8Array> {
+      let out = new Uint8Array(lines.length * 2 + 65536);
+      let n = check(
+        await lib.symbols.skyeval_grade_jsonl(
+          lines,
+          BigInt(lines.length),
+          threads,
+          out,
+          BigInt(out.length),
+        ),
+      );
+      if (n > out.length) {
+        out = new Uint8Array(n);
+        n = check(
+          await lib.symbols.skyeval_grade_jsonl(
+            lines,
+            BigInt(lines.length),
+            threads,
+            out,
+            BigInt(out.length),
+          ),
+        );
+      }
+      return out.subarray(0, n);
     },
     close(): void {
       lib.close();

@@ -13,13 +13,14 @@ pub mod equivalence;
 pub mod expression;
 pub mod extract;
 pub mod grade;
+pub mod jsonl;
 pub mod normalize;
 pub mod text;
 
 use grade::{grade_item, Detail, Format, Item, Score, Verdict};
 
 /// Bumped whenever the wire format or the grading rules change.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 fn parse_items(data: &[u8], n: usize) -> Option<Vec<Item<'_>>> {
     let mut fields = data.split(|&b| b == 0);
@@ -141,5 +142,40 @@ pub unsafe extern "C" fn skyeval_grade_batch(
             buf.len()
         }
         _ => usize::MAX,
+    }
+}
+
+/// Grades the complete JSONL lines in `input[..input_len]` (see `jsonl.rs` for
+/// the record format) and writes the records to `out[..out_cap]`. Returns the
+/// records' length; when that exceeds `out_cap` nothing is written and the
+/// caller retries with a larger buffer.
+///
+/// # Safety
+/// `input` must point to `input_len` readable bytes and `out` to `out_cap`
+/// writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn skyeval_grade_jsonl(
+    input: *const u8,
+    input_len: usize,
+    threads: u32,
+    out: *mut u8,
+    out_cap: usize,
+) -> usize {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    let data: &[u8] = if input_len == 0 { &[] } else { std::slice::from_raw_parts(input, input_len) };
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1)
+    } else {
+        threads as usize
+    };
+    match std::panic::catch_unwind(|| jsonl::grade_jsonl(data, threads)) {
+        Ok(buf) => {
+            if buf.len() <= out_cap {
+                std::ptr::copy_nonoverlapping(buf.as_ptr(), out, buf.len());
+            }
+            buf.len()
+        }
+        Err(_) => usize::MAX,
     }
 }

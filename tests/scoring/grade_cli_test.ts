@@ -194,3 +194,98 @@ Deno.test("skyeval grade runs as a subprocess through cli.ts", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+const WEIRD_LINES = [
+  "",
+  "   \t",
+  JSON.stringify({
+    id: 'é\u0000"\\\n',
+    response: "\\boxed{\\frac{1}{2}}",
+    gold: "0.5",
+    kind: "math",
+  }),
+  '{"id":1,"response":"\\u0041nswer: \\ud83d\\ude00 7","gold":7,"kind":"math"}',
+  '{"id":"lone","response":"\\ud800 \\\\boxed{3}","gold":"3","kind":"math"}',
+  '{"id":1.5,"response":"7","gold":"7","kind":"math"}',
+  '{"id":12345678901234567,"response":"7","gold":"7","kind":"math"}',
+  '{"id":"g","response":"7","gold":7.0,"kind":"math"}',
+  '{"id":"n","response":"7","gold":null,"kind":"math"}',
+  '{"id":"x","response":"The answer is (B)","gold":"B","kind":"mcq","choices":["a","b"],"extra":{"deep":[1,{"a":null}]}}',
+  '{"id":"dup","response":"\\\\boxed{1}","gold":"2","kind":"math","gold":"1"}',
+  '{"id":"t","response":"The best answer is C","gold":"C","kind":"mcq","task":"ARC_C"}',
+  '{"id":"f","response":"The best answer is C","gold":"C","kind":"mcq","format":"mmlu_pro","finishReason":"length"}',
+  '{"id":"r","response":"so 5 and","gold":"5","kind":"math","finish_reason":null,"finishReason":"length"}',
+  '{"id":"c","response":"x","kind":"code","tests":{}}',
+  '  {"id":"ws","response":"\\\\boxed{2}","gold":"2","kind":"math"}  ',
+  '{"id":"bad-choice","response":"A","gold":"A","kind":"mcq","choices":[1]}',
+];
+
+async function bothPaths(text: string, options = {}) {
+  const ts = await run(["--scorer", "ts"], text, options);
+  const native = await run(["--scorer", "native"], text, { chunkBytes: 64, ...options });
+  return { ts, native };
+}
+
+Deno.test("runGrade() native path writes byte for byte what the ts path writes", async () => {
+  if (buildNativeLibrary() !== null) return;
+  const valid = WEIRD_LINES.filter((l) => !l.includes('"bad-choice"') && !l.includes('"n"'));
+  const input = "\uFEFF" + valid.join("\n") + "\r\n" + valid.join("\r\n");
+  const { ts, native } = await bothPaths(input);
+  assert.equal(ts.code, 0, ts.errors.join("\n"));
+  assert.deepEqual(native, ts);
+  for (
+    const bad of [
+      '{"id":"n","response":"7","gold":null,"kind":"math"}',
+      WEIRD_LINES.at(-1)!,
+      "[]",
+      "{",
+      "\u00a0",
+    ]
+  ) {
+    const r = await bothPaths(valid.slice(2, 6).join("\n") + "\n" + bad + "\n" + valid[2] + "\n");
+    assert.equal(r.ts.code, 2);
+    assert.deepEqual(r.native, r.ts);
+  }
+});
+
+Deno.test("runGrade() native and ts paths agree on random JSONL", async () => {
+  if (buildNativeLibrary() !== null) return;
+  const fc = (await import("fast-check")).default;
+  const str = fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: "binary", maxLength: 10 }),
+    fc.constantFrom(
+      "\\boxed{12}",
+      "The answer is (C)",
+      "7",
+      "A",
+      "x=5",
+      "gsm8k",
+      "arc_c",
+      "mmlu_pro",
+    ),
+  );
+  const value = fc.oneof(
+    str,
+    fc.integer(),
+    fc.double(),
+    fc.constant(null),
+    fc.boolean(),
+    fc.array(str, { maxLength: 3 }),
+  );
+  const line = fc.record({
+    id: fc.oneof(str, fc.integer(), fc.double(), fc.constant(null)),
+    response: fc.oneof(str, value),
+    gold: fc.oneof(str, fc.integer(), value),
+    kind: fc.oneof(fc.constantFrom("math", "mcq", "code", "essay"), value),
+    task: fc.oneof(str, value),
+    format: fc.oneof(fc.constantFrom("math", "gsm8k", "choice", "mmlu_pro", "arc", "x"), value),
+    choices: fc.oneof(fc.array(str, { maxLength: 4 }), value),
+    finish_reason: fc.oneof(fc.constantFrom("length", "stop"), value),
+  }, { requiredKeys: ["id", "response", "kind"] }).map((o) => JSON.stringify(o));
+  for (let seed = 1; seed <= Number(Deno.env.get("GRADE_FUZZ_SEEDS") ?? "6"); seed++) {
+    const lines = fc.sample(line, { numRuns: 150, seed });
+    const { ts, native } = await bothPaths(lines.join("\n") + "\n", { chunkBytes: 300 });
+    assert.deepEqual(native, ts, `seed ${seed}`);
+  }
+});
