@@ -77,18 +77,29 @@ export function defaultNativeLibraryPath(): string {
 
 /** Packs a batch into one NUL-separated buffer (see `native/src/lib.rs`). */
 export function packItems(items: readonly AnswerItem[]): Uint8Array {
-  const parts: string[] = [];
+  const fields: string[] = [];
+  let capacity = 0;
   for (const item of items) {
     const format = ANSWER_FORMATS.indexOf(item.format);
     if (format < 0) throw new TypeError(`Unknown answer format "${item.format}"`);
-    parts.push(`${format}${item.finishReason === "length" ? 1 : 0}`);
-    parts.push(cleanText(item.response));
-    parts.push(cleanText(item.gold));
     const choices = item.choices ?? [];
-    parts.push(String(choices.length));
-    for (const c of choices) parts.push(cleanText(c));
+    fields.push(
+      `${format}${item.finishReason === "length" ? 1 : 0}`,
+      cleanText(item.response),
+      cleanText(item.gold),
+      String(choices.length),
+    );
+    for (const c of choices) fields.push(cleanText(c));
   }
-  return new TextEncoder().encode(parts.join("\0"));
+  for (const f of fields) capacity += f.length * 3 + 1;
+  const buf = new Uint8Array(capacity);
+  const encoder = new TextEncoder();
+  let off = 0;
+  for (let i = 0; i < fields.length; i++) {
+    if (i > 0) buf[off++] = 0;
+    off += encoder.encodeInto(fields[i], buf.subarray(off)).written;
+  }
+  return buf.subarray(0, off);
 }
 
 /** Decodes the packed results of `n` items. */

@@ -505,7 +505,7 @@ fn structural_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> 
 
 /// Whether the normalized prediction equals the normalized reference (twin of `mathEqual`).
 pub fn math_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> R {
-    budget.spend(2 + ((pred.len() + rf.len()) >> 5) as i64)?;
+    budget.spend(4 + ((pred.len() + rf.len()) >> 5) as i64)?;
     if pred.eq_ignore_ascii_case(rf) {
         return Ok(true);
     }

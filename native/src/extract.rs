@@ -1,19 +1,19 @@
 //! Final-answer extraction (twin of `scoring/answer/extract.ts`).
 
 use crate::text::*;
+use std::borrow::Cow;
 
 const THINK_ENDS: [&[u8]; 2] = [b"</think>", b"<|end_of_thought|>"];
 
 /// The part of a response after its reasoning block, without NULs and PRM step tags.
-pub fn strip_thinking(text: &[u8]) -> Vec<u8> {
-    let mut s: Vec<u8> = if text.contains(&0) {
-        text.iter().copied().filter(|&b| b != 0).collect()
-    } else {
-        text.to_vec()
-    };
+pub fn strip_thinking(text: &[u8]) -> Cow<'_, [u8]> {
+    let mut s: Cow<[u8]> = Cow::Borrowed(text);
+    if s.contains(&0) {
+        s = Cow::Owned(s.iter().copied().filter(|&b| b != 0).collect());
+    }
     let ki = "ки".as_bytes();
     if contains(&s, ki) {
-        s = replace_all(&s, ki, b"");
+        s = Cow::Owned(replace_all(&s, ki, b""));
     }
     let mut cut: isize = -1;
     for end in THINK_ENDS {
@@ -24,10 +24,12 @@ pub fn strip_thinking(text: &[u8]) -> Vec<u8> {
             }
         }
     }
-    if cut >= 0 {
-        s[cut as usize..].to_vec()
-    } else {
-        s
+    if cut < 0 {
+        return s;
+    }
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[cut as usize..]),
+        Cow::Owned(v) => Cow::Owned(v[cut as usize..].to_vec()),
     }
 }
 
@@ -139,13 +141,13 @@ fn capture_after(text: &[u8], pos: usize) -> Vec<u8> {
 
 /// The text after the last "<head> is" / "<head>:" phrase (any case), or None.
 pub fn answer_phrase(text: &[u8], heads: &[&[u8]]) -> Option<Vec<u8>> {
-    let lower = ascii_lower(text);
+    let lower = text;
     let mut best: isize = -1;
     let mut best_capture = Vec::new();
     for head in heads {
         let mut from = lower.len() as isize;
         while from >= 0 {
-            let at = match rfind_le(&lower, head, from) {
+            let at = match rfind_le_ci(lower, head, from) {
                 None => break,
                 Some(a) => a,
             };
@@ -153,7 +155,7 @@ pub fn answer_phrase(text: &[u8], heads: &[&[u8]]) -> Option<Vec<u8>> {
             if at as isize <= best {
                 break;
             }
-            if is_alpha(code_at(&lower, at as isize - 1)) {
+            if is_alpha(code_at(lower, at as isize - 1)) {
                 continue;
             }
             let mut i = at + head.len();
@@ -162,7 +164,7 @@ pub fn answer_phrase(text: &[u8], heads: &[&[u8]]) -> Option<Vec<u8>> {
             }
             if i < lower.len() && lower[i] == b':' {
                 i += 1;
-            } else if starts_at(&lower, i, b"is") && !is_alpha(code_at(&lower, i as isize + 2)) {
+            } else if starts_at_ci(lower, i, b"is") && !is_alpha(code_at(lower, i as isize + 2)) {
                 i += 2;
             } else {
                 continue;

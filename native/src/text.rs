@@ -46,21 +46,46 @@ pub fn find(h: &[u8], n: &[u8], from: usize) -> Option<usize> {
 }
 /// Largest index `i <= from` where `n` occurs (JavaScript `lastIndexOf`).
 pub fn rfind_le(h: &[u8], n: &[u8], from: isize) -> Option<usize> {
-    if n.len() > h.len() {
-        return None;
+    if n.is_empty() || n.len() > h.len() {
+        return if n.is_empty() { Some(if from < 0 { 0 } else { (from as usize).min(h.len()) }) } else { None };
     }
     let max_start = h.len() - n.len();
-    let mut i = if from < 0 { 0 } else { (from as usize).min(max_start) };
-    loop {
+    let mut end = if from < 0 { 0 } else { (from as usize).min(max_start) } + 1;
+    let first = n[0];
+    while end > 0 {
+        let i = h[..end].iter().rposition(|&b| b == first)?;
         if &h[i..i + n.len()] == n {
             return Some(i);
         }
-        if i == 0 {
-            return None;
-        }
-        i -= 1;
+        end = i;
     }
+    None
 }
+
+/// `rfind_le` ignoring ASCII case; `n` must be lower-case.
+pub fn rfind_le_ci(h: &[u8], n: &[u8], from: isize) -> Option<usize> {
+    if n.is_empty() || n.len() > h.len() {
+        return None;
+    }
+    let max_start = h.len() - n.len();
+    let mut end = if from < 0 { 0 } else { (from as usize).min(max_start) } + 1;
+    let first = n[0];
+    let upper = first.to_ascii_uppercase();
+    while end > 0 {
+        let i = h[..end].iter().rposition(|&b| b == first || b == upper)?;
+        if h[i..i + n.len()].eq_ignore_ascii_case(n) {
+            return Some(i);
+        }
+        end = i;
+    }
+    None
+}
+
+/// `starts_at` ignoring ASCII case.
+pub fn starts_at_ci(h: &[u8], i: usize, n: &[u8]) -> bool {
+    i <= h.len() && h.len() - i >= n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n)
+}
+
 pub fn contains(h: &[u8], n: &[u8]) -> bool {
     find(h, n, 0).is_some()
 }

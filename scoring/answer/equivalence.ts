@@ -391,7 +391,7 @@ function structuralEqual(pred: string, ref: string, budget: Budget, depth: numbe
  * Throws BudgetExceeded when the comparison runs out of work units.
  */
 export function mathEqual(pred: string, ref: string, budget: Budget, depth = 0): boolean {
-  budget.spend(2 + ((utf8Length(pred) + utf8Length(ref)) >> 5));
+  budget.spend(4 + ((utf8Length(pred) + utf8Length(ref)) >> 5));
   if (asciiLower(pred) === asciiLower(ref)) return true;
   if (ref.length === 1 && ref >= "A" && ref <= "E") return lastChoiceLetter(pred) === ref;
   const pn = parseNumber(pred);

@@ -178,8 +178,16 @@ def _skyeval_main():
     out = _sys.stdout
     _sys.stdout = _io.StringIO()
     try:
-        ns = {"__name__": "solution", "__builtins__": __builtins__}
-        exec(code, ns)
+        # Like the reference, the module runs once per program and its state is
+        # shared by the tests (a module not in the snapshot, dropped after the program).
+        holder = _sys.modules.get("_skyeval_solution")
+        if holder is None or holder.source != _SOURCE:
+            ns = {"__name__": "solution", "__builtins__": __builtins__}
+            exec(code, ns)
+            holder = type(_sys)("_skyeval_solution")
+            holder.source, holder.ns = _SOURCE, ns
+            _sys.modules["_skyeval_solution"] = holder
+        ns = holder.ns
         cls = ns.get("Solution")
         if isinstance(cls, type) and hasattr(cls, _FN):
             fn = getattr(cls(), _FN)
