@@ -29,7 +29,10 @@ Deno.test({
       isolation: "snapshot",
     });
     await sandbox.run({ code: "import sys\nsys.modules['leak'] = 1", timeLimitMs: 2000 });
-    const r = await sandbox.run({ code: "import sys\nprint('leak' in sys.modules)", timeLimitMs: 2000 });
+    const r = await sandbox.run({
+      code: "import sys\nprint('leak' in sys.modules)",
+      timeLimitMs: 2000,
+    });
     assert.equal(r.stdout, "False\n");
   },
 });

@@ -192,7 +192,10 @@ export function registerSandboxConformance(
     const [title, code] of [
       ["import js", "import js\nprint(js.Deno.readTextFileSync('/etc/passwd'))"],
       ["pyodide_js", "import pyodide_js\nprint(pyodide_js)"],
-      ["run_js", "from pyodide.code import run_js\nprint(run_js(\"Deno.readTextFileSync('/etc/passwd')\"))"],
+      [
+        "run_js",
+        "from pyodide.code import run_js\nprint(run_js(\"Deno.readTextFileSync('/etc/passwd')\"))",
+      ],
       [
         "a JsProxy found with gc and constructor.constructor",
         `import gc
@@ -267,7 +270,8 @@ raise RuntimeError(out)`,
     const sb = await sandbox();
     if (!sb.runBatch) return;
     const results = await sb.runBatch({
-      code: "import time\nn = int(input())\nif n == 1:\n    time.sleep(100)\nif n == 2:\n    while True: pass\nprint(n)",
+      code:
+        "import time\nn = int(input())\nif n == 1:\n    time.sleep(100)\nif n == 2:\n    while True: pass\nprint(n)",
       inputs: ["0", "1", "2", "3"],
       timeLimitMs: limit,
     });
