@@ -423,6 +423,23 @@ fn is_short_name(s: &[u8]) -> bool {
     !s.is_empty() && s.len() <= 2
 }
 
+fn inequality_as_interval(r: &Relation) -> Option<Vec<u8>> {
+    let closed = r.op == RelOp::Le;
+    if is_short_name(r.left) && is_alpha(r.left[0] as i32) && !r.right.is_empty() {
+        let mut v = b"(-\\infty,".to_vec();
+        v.extend_from_slice(r.right);
+        v.push(if closed { b']' } else { b')' });
+        return Some(v);
+    }
+    if is_short_name(r.right) && is_alpha(r.right[0] as i32) && !r.left.is_empty() {
+        let mut v = vec![if closed { b'[' } else { b'(' }];
+        v.extend_from_slice(r.left);
+        v.extend_from_slice(b",\\infty)");
+        return Some(v);
+    }
+    None
+}
+
 const BEGIN: &[u8] = b"\\begin{pmatrix}";
 const END: &[u8] = b"\\end{pmatrix}";
 
@@ -454,6 +471,15 @@ fn structural_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> 
             }
         }
         return Ok(true);
+    }
+    if matches!(pred.first(), Some(b'(') | Some(b'[')) {
+        if let Some(gold) = relation_of(rf) {
+            if gold.op == RelOp::Lt || gold.op == RelOp::Le {
+                if let Some(interval) = inequality_as_interval(&gold) {
+                    return math_equal(pred, &interval, budget, depth + 1);
+                }
+            }
+        }
     }
     let pb = bracketed(pred);
     let rb = bracketed(rf);

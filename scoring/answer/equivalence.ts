@@ -332,6 +332,22 @@ function isShortName(s: string): boolean {
   return s.length > 0 && utf8Length(s) <= 2;
 }
 
+/**
+ * A one-variable inequality as an interval (`x<3` is `(-\infty,3)`, `3\le x`
+ * is `[3,\infty)`), or null. Only a gold inequality is read this way, so a
+ * model cannot pass by restating the question's inequality.
+ */
+function inequalityAsInterval(r: Relation): string | null {
+  const closed = r.op === "le";
+  if (isShortName(r.left) && isAlpha(r.left.charCodeAt(0)) && r.right !== "") {
+    return "(-\\infty," + r.right + (closed ? "]" : ")");
+  }
+  if (isShortName(r.right) && isAlpha(r.right.charCodeAt(0)) && r.left !== "") {
+    return (closed ? "[" : "(") + r.left + ",\\infty)";
+  }
+  return null;
+}
+
 function structuralEqual(pred: string, ref: string, budget: Budget, depth: number): boolean {
   if (depth > MAX_NESTING) return false;
   const pu = splitTopLevelWord(pred, "\\cup");
@@ -352,6 +368,13 @@ function structuralEqual(pred: string, ref: string, budget: Budget, depth: numbe
       if (pc.length !== rc.length || !allPairsEqual(pc, rc, budget, depth + 1)) return false;
     }
     return true;
+  }
+  if (pred[0] === "(" || pred[0] === "[") {
+    const gold = relationOf(ref);
+    if (gold !== null && (gold.op === "lt" || gold.op === "le")) {
+      const interval = inequalityAsInterval(gold);
+      if (interval !== null) return mathEqual(pred, interval, budget, depth + 1);
+    }
   }
   const pb = bracketed(pred);
   const rb = bracketed(ref);
