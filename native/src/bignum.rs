@@ -85,7 +85,10 @@ fn mul_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
 
 impl BigInt {
     pub fn zero() -> BigInt {
-        BigInt { neg: false, mag: Vec::new() }
+        BigInt {
+            neg: false,
+            mag: Vec::new(),
+        }
     }
     pub fn from_u64(v: u64) -> BigInt {
         let mut mag = vec![v as u32, (v >> 32) as u32];
@@ -116,10 +119,16 @@ impl BigInt {
         self.neg
     }
     pub fn neg(&self) -> BigInt {
-        BigInt { neg: !self.neg && !self.mag.is_empty(), mag: self.mag.clone() }
+        BigInt {
+            neg: !self.neg && !self.mag.is_empty(),
+            mag: self.mag.clone(),
+        }
     }
     pub fn abs(&self) -> BigInt {
-        BigInt { neg: false, mag: self.mag.clone() }
+        BigInt {
+            neg: false,
+            mag: self.mag.clone(),
+        }
     }
     pub fn is_one(&self) -> bool {
         !self.neg && self.mag.len() == 1 && self.mag[0] == 1
@@ -145,12 +154,21 @@ impl BigInt {
     }
     pub fn add(&self, o: &BigInt) -> BigInt {
         if self.neg == o.neg {
-            return BigInt { neg: self.neg, mag: add_mag(&self.mag, &o.mag) };
+            return BigInt {
+                neg: self.neg,
+                mag: add_mag(&self.mag, &o.mag),
+            };
         }
         match cmp_mag(&self.mag, &o.mag) {
             Ordering::Equal => BigInt::zero(),
-            Ordering::Greater => BigInt { neg: self.neg, mag: sub_mag(&self.mag, &o.mag) },
-            Ordering::Less => BigInt { neg: o.neg, mag: sub_mag(&o.mag, &self.mag) },
+            Ordering::Greater => BigInt {
+                neg: self.neg,
+                mag: sub_mag(&self.mag, &o.mag),
+            },
+            Ordering::Less => BigInt {
+                neg: o.neg,
+                mag: sub_mag(&o.mag, &self.mag),
+            },
         }
     }
     pub fn sub(&self, o: &BigInt) -> BigInt {

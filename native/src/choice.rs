@@ -3,8 +3,20 @@
 use crate::extract::{answer_phrase, last_boxed, last_line};
 use crate::text::*;
 
-const WRAPPER_PREFIXES: [&[u8]; 12] =
-    [b"\\textbf{", b"\\text{", b"\\mathrm{", b"\\mathbf{", b"\\(", b"$", b"*", b"(", b"[", b"{", b"#", b">"];
+const WRAPPER_PREFIXES: [&[u8]; 12] = [
+    b"\\textbf{",
+    b"\\text{",
+    b"\\mathrm{",
+    b"\\mathbf{",
+    b"\\(",
+    b"$",
+    b"*",
+    b"(",
+    b"[",
+    b"{",
+    b"#",
+    b">",
+];
 
 fn strip_wrappers(s: &[u8]) -> &[u8] {
     let mut t = trim_ascii(s);
@@ -19,7 +31,10 @@ fn strip_wrappers(s: &[u8]) -> &[u8] {
             }
         }
         for w in [&b"option"[..], b"choice"] {
-            if t.len() >= w.len() && t[..w.len()].eq_ignore_ascii_case(w) && !is_alpha(code_at(t, w.len() as isize)) {
+            if t.len() >= w.len()
+                && t[..w.len()].eq_ignore_ascii_case(w)
+                && !is_alpha(code_at(t, w.len() as isize))
+            {
                 t = trim_ascii(&t[w.len()..]);
                 changed = true;
             }
@@ -39,7 +54,10 @@ fn is_article(s: &[u8], i: usize) -> bool {
 }
 
 fn option_key(s: &[u8]) -> Vec<u8> {
-    s.iter().map(|c| c.to_ascii_lowercase()).filter(|&c| is_alnum(c as i32) || c >= 128).collect()
+    s.iter()
+        .map(|c| c.to_ascii_lowercase())
+        .filter(|&c| is_alnum(c as i32) || c >= 128)
+        .collect()
 }
 
 fn match_option(s: &[u8], choices: &[&[u8]]) -> Option<u8> {

@@ -115,8 +115,16 @@ pub fn parse_number(s: &[u8]) -> Option<ParsedNumber> {
     }
     let text = format!(
         "{}.{}e{}",
-        if int_part.is_empty() { "0" } else { std::str::from_utf8(&int_part).unwrap() },
-        if frac_part.is_empty() { "0" } else { std::str::from_utf8(&frac_part).unwrap() },
+        if int_part.is_empty() {
+            "0"
+        } else {
+            std::str::from_utf8(&int_part).unwrap()
+        },
+        if frac_part.is_empty() {
+            "0"
+        } else {
+            std::str::from_utf8(&frac_part).unwrap()
+        },
         exp
     );
     let mut value: f64 = text.parse().unwrap_or(f64::NAN);
@@ -126,7 +134,15 @@ pub fn parse_number(s: &[u8]) -> Option<ParsedNumber> {
     if neg {
         value = -value;
     }
-    Some(ParsedNumber { canonical: canonical_of(neg, &digits, e), digits, exp: e, neg, is_int, percent, value })
+    Some(ParsedNumber {
+        canonical: canonical_of(neg, &digits, e),
+        digits,
+        exp: e,
+        neg,
+        is_int,
+        percent,
+        value,
+    })
 }
 
 pub fn is_close(a: f64, b: f64, tol: f64) -> bool {
@@ -173,7 +189,8 @@ fn last_choice_letter(s: &[u8]) -> Vec<u8> {
     let mut i = u.len() as isize - 1;
     while i >= 0 {
         let c = u[i as usize] as i32;
-        if (65..=69).contains(&c) && !is_alnum(code_at(&u, i - 1)) && !is_alnum(code_at(&u, i + 1)) {
+        if (65..=69).contains(&c) && !is_alnum(code_at(&u, i - 1)) && !is_alnum(code_at(&u, i + 1))
+        {
             return vec![u[i as usize]];
         }
         i -= 1;
@@ -210,10 +227,18 @@ fn bracketed(s: &[u8]) -> Bracketed<'_> {
             && (last == b')' || last == b']' || last == b'}')
             && closes(s, 0) == s.len() as isize - 1
         {
-            return Bracketed { open: first, close: last, items: split_top_level(&s[1..s.len() - 1], b',') };
+            return Bracketed {
+                open: first,
+                close: last,
+                items: split_top_level(&s[1..s.len() - 1], b','),
+            };
         }
     }
-    Bracketed { open: 0, close: 0, items: split_top_level(s, b',') }
+    Bracketed {
+        open: 0,
+        close: 0,
+        items: split_top_level(s, b','),
+    }
 }
 
 fn all_pairs_equal(a: &[&[u8]], b: &[&[u8]], budget: &mut Budget, depth: u32) -> R {
@@ -296,7 +321,11 @@ fn relation_of(s: &[u8]) -> Option<Relation<'_>> {
             let left = &s[..i];
             let right = &s[i + token.len()..];
             found = Some(if flip {
-                Relation { op, left: right, right: left }
+                Relation {
+                    op,
+                    left: right,
+                    right: left,
+                }
             } else {
                 Relation { op, left, right }
             });
@@ -338,7 +367,11 @@ fn expressions_equal(a: &Expr, b: &Expr, budget: &mut Budget) -> R {
         if fa.is_nan() || fb.is_nan() {
             return Ok(false);
         }
-        let tol = if has_decimal(a) || has_decimal(b) { 1e-4 } else { 1e-9 };
+        let tol = if has_decimal(a) || has_decimal(b) {
+            1e-4
+        } else {
+            1e-9
+        };
         return Ok(is_close(fa, fb, tol));
     }
     let mut valid = 0;
@@ -511,10 +544,14 @@ fn structural_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> 
     match (&pr, &rr) {
         (Some(p), Some(r)) => return relations_equal(p, r, budget),
         (Some(p), None) => {
-            return Ok(p.op == RelOp::Eq && is_short_name(p.left) && math_equal(p.right, rf, budget, depth + 1)?);
+            return Ok(p.op == RelOp::Eq
+                && is_short_name(p.left)
+                && math_equal(p.right, rf, budget, depth + 1)?);
         }
         (None, Some(r)) => {
-            return Ok(r.op == RelOp::Eq && is_short_name(r.left) && math_equal(pred, r.right, budget, depth + 1)?);
+            return Ok(r.op == RelOp::Eq
+                && is_short_name(r.left)
+                && math_equal(pred, r.right, budget, depth + 1)?);
         }
         (None, None) => {}
     }

@@ -48,9 +48,29 @@ const FUNCTIONS: [&[u8]; 15] = [
 ];
 
 const GREEK: [&[u8]; 23] = [
-    b"alpha", b"beta", b"gamma", b"delta", b"epsilon", b"varepsilon", b"zeta", b"eta", b"theta",
-    b"vartheta", b"kappa", b"lambda", b"mu", b"nu", b"xi", b"rho", b"sigma", b"tau", b"phi",
-    b"varphi", b"chi", b"psi", b"omega",
+    b"alpha",
+    b"beta",
+    b"gamma",
+    b"delta",
+    b"epsilon",
+    b"varepsilon",
+    b"zeta",
+    b"eta",
+    b"theta",
+    b"vartheta",
+    b"kappa",
+    b"lambda",
+    b"mu",
+    b"nu",
+    b"xi",
+    b"rho",
+    b"sigma",
+    b"tau",
+    b"phi",
+    b"varphi",
+    b"chi",
+    b"psi",
+    b"omega",
 ];
 
 const SYMBOLS: &[u8] = b"+-*/^()[]{}|!%";
@@ -95,7 +115,9 @@ fn tokenize(s: &[u8], budget: &mut Budget) -> Result<Option<Vec<Tok>>, Exceeded>
                     name.push(b'_');
                     name.extend_from_slice(&s[i + 2..end]);
                     i = end + 1;
-                } else if i + 1 < s.len() && (is_alpha(s[i + 1] as i32) || is_digit(s[i + 1] as i32)) {
+                } else if i + 1 < s.len()
+                    && (is_alpha(s[i + 1] as i32) || is_digit(s[i + 1] as i32))
+                {
                     name.push(b'_');
                     name.push(s[i + 1]);
                     i += 2;
@@ -189,7 +211,11 @@ impl<'a> Parser<'a> {
             None => false,
             Some(Tok::Num(_)) | Some(Tok::Var(_)) => true,
             Some(Tok::Cmd(v)) => {
-                &v[..] == b"frac" || &v[..] == b"sqrt" || &v[..] == b"pi" || is_function(v) || is_greek(v)
+                &v[..] == b"frac"
+                    || &v[..] == b"sqrt"
+                    || &v[..] == b"pi"
+                    || is_function(v)
+                    || is_greek(v)
             }
             Some(Tok::Sym(c)) => {
                 *c == b'(' || *c == b'{' || *c == b'[' || (*c == b'|' && self.abs_depth == 0)
@@ -385,7 +411,11 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             power = Some(self.exponent()?);
         }
-        let arg = if self.is_sym(b'(') || self.is_sym(b'{') { self.primary()? } else { self.power()? };
+        let arg = if self.is_sym(b'(') || self.is_sym(b'{') {
+            self.primary()?
+        } else {
+            self.power()?
+        };
         let e = self.node(Expr::Func(name, bx(arg)))?;
         match power {
             None => Ok(e),
@@ -404,7 +434,14 @@ pub fn parse_expression(s: &[u8], budget: &mut Budget) -> Result<Option<Expr>, E
         return Ok(None);
     }
     let n = toks.len();
-    let mut p = Parser { toks, pos: 0, abs_depth: 0, depth: 0, nodes: 0, budget };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        abs_depth: 0,
+        depth: 0,
+        nodes: 0,
+        budget,
+    };
     match p.expr() {
         Ok(e) => Ok(if p.pos == n { Some(e) } else { None }),
         Err(PErr::Fail) => Ok(None),
@@ -444,7 +481,10 @@ pub fn has_decimal(e: &Expr) -> bool {
 }
 
 fn parse_f64(t: &[u8]) -> f64 {
-    std::str::from_utf8(t).ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN)
+    std::str::from_utf8(t)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(f64::NAN)
 }
 
 fn factorial_f(n: f64) -> f64 {
@@ -560,12 +600,18 @@ fn checked(r: Rational, budget: &mut Budget) -> Result<Option<Rational>, Exceede
 
 fn parse_decimal(text: &[u8]) -> Rational {
     match text.iter().position(|&c| c == b'.') {
-        None => Rational { num: BigInt::parse_digits(text), den: BigInt::from_u64(1) },
+        None => Rational {
+            num: BigInt::parse_digits(text),
+            den: BigInt::from_u64(1),
+        },
         Some(dot) => {
             let mut digits = text[..dot].to_vec();
             digits.extend_from_slice(&text[dot + 1..]);
             let frac_len = (text.len() - dot - 1) as u64;
-            Rational { num: BigInt::parse_digits(&digits), den: BigInt::from_u64(10).pow(frac_len) }
+            Rational {
+                num: BigInt::parse_digits(&digits),
+                den: BigInt::from_u64(10).pow(frac_len),
+            }
         }
     }
 }
@@ -577,11 +623,23 @@ pub fn eval_exact(e: &Expr, budget: &mut Budget) -> ER {
     budget.spend(1)?;
     match e {
         Expr::Num(t) => checked(parse_decimal(t), budget),
-        Expr::Unary(Un::Neg, a) => Ok(eval_exact(a, budget)?.map(|r| Rational { num: r.num.neg(), den: r.den })),
-        Expr::Unary(Un::Abs, a) => Ok(eval_exact(a, budget)?.map(|r| Rational { num: r.num.abs(), den: r.den })),
+        Expr::Unary(Un::Neg, a) => Ok(eval_exact(a, budget)?.map(|r| Rational {
+            num: r.num.neg(),
+            den: r.den,
+        })),
+        Expr::Unary(Un::Abs, a) => Ok(eval_exact(a, budget)?.map(|r| Rational {
+            num: r.num.abs(),
+            den: r.den,
+        })),
         Expr::Unary(Un::Pct, a) => match eval_exact(a, budget)? {
             None => Ok(None),
-            Some(r) => checked(Rational { num: r.num, den: r.den.mul(&BigInt::from_u64(100)) }, budget),
+            Some(r) => checked(
+                Rational {
+                    num: r.num,
+                    den: r.den.mul(&BigInt::from_u64(100)),
+                },
+                budget,
+            ),
         },
         Expr::Bin(op, a, b) => {
             let x = match eval_exact(a, budget)? {
@@ -594,13 +652,26 @@ pub fn eval_exact(e: &Expr, budget: &mut Budget) -> ER {
             };
             match op {
                 Op::Add | Op::Sub => {
-                    let bn = if *op == Op::Add { y.num.clone() } else { y.num.neg() };
+                    let bn = if *op == Op::Add {
+                        y.num.clone()
+                    } else {
+                        y.num.neg()
+                    };
                     checked(
-                        Rational { num: x.num.mul(&y.den).add(&bn.mul(&x.den)), den: x.den.mul(&y.den) },
+                        Rational {
+                            num: x.num.mul(&y.den).add(&bn.mul(&x.den)),
+                            den: x.den.mul(&y.den),
+                        },
                         budget,
                     )
                 }
-                Op::Mul => checked(Rational { num: x.num.mul(&y.num), den: x.den.mul(&y.den) }, budget),
+                Op::Mul => checked(
+                    Rational {
+                        num: x.num.mul(&y.num),
+                        den: x.den.mul(&y.den),
+                    },
+                    budget,
+                ),
                 Op::Div => {
                     if y.num.is_zero() {
                         return Ok(None);
@@ -609,7 +680,13 @@ pub fn eval_exact(e: &Expr, budget: &mut Budget) -> ER {
                     let num = x.num.mul(&y.den);
                     let den = x.den.mul(&y.num);
                     if neg {
-                        checked(Rational { num: num.neg(), den: den.neg() }, budget)
+                        checked(
+                            Rational {
+                                num: num.neg(),
+                                den: den.neg(),
+                            },
+                            budget,
+                        )
                     } else {
                         checked(Rational { num, den }, budget)
                     }
@@ -660,7 +737,13 @@ pub fn eval_exact(e: &Expr, budget: &mut Budget) -> ER {
             for i in 2..=n {
                 r = r.mul(&BigInt::from_u64(i));
             }
-            checked(Rational { num: r, den: BigInt::from_u64(1) }, budget)
+            checked(
+                Rational {
+                    num: r,
+                    den: BigInt::from_u64(1),
+                },
+                budget,
+            )
         }
         _ => Ok(None),
     }

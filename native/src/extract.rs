@@ -41,12 +41,24 @@ struct Span {
 
 fn box_at(text: &[u8], at: usize) -> Option<Span> {
     let after = at + 5;
-    let start = if code_at(text, at as isize - 1) == 92 { at - 1 } else { at };
+    let start = if code_at(text, at as isize - 1) == 92 {
+        at - 1
+    } else {
+        at
+    };
     let c = code_at(text, after as isize);
     if c == 123 {
         return Some(match match_brace(text, after) {
-            None => Span { start, end: text.len(), content: text[after + 1..].to_vec() },
-            Some(end) => Span { start, end, content: text[after + 1..end - 1].to_vec() },
+            None => Span {
+                start,
+                end: text.len(),
+                content: text[after + 1..].to_vec(),
+            },
+            Some(end) => Span {
+                start,
+                end,
+                content: text[after + 1..end - 1].to_vec(),
+            },
         });
     }
     if c == 32 {
@@ -54,7 +66,11 @@ fn box_at(text: &[u8], at: usize) -> Option<Span> {
         while end < text.len() && text[end] != b'$' && text[end] != b'\n' {
             end += 1;
         }
-        return Some(Span { start, end, content: text[after + 1..end].to_vec() });
+        return Some(Span {
+            start,
+            end,
+            content: text[after + 1..end].to_vec(),
+        });
     }
     None
 }
@@ -62,8 +78,12 @@ fn box_at(text: &[u8], at: usize) -> Option<Span> {
 fn box_before(text: &[u8], before: usize) -> Option<Span> {
     let mut limit = before;
     while limit > 0 {
-        let b = rfind_le(text, b"boxed", limit as isize - 1).map(|x| x as isize).unwrap_or(-1);
-        let f = rfind_le(text, b"\\fbox", limit as isize - 1).map(|x| x as isize).unwrap_or(-1);
+        let b = rfind_le(text, b"boxed", limit as isize - 1)
+            .map(|x| x as isize)
+            .unwrap_or(-1);
+        let f = rfind_le(text, b"\\fbox", limit as isize - 1)
+            .map(|x| x as isize)
+            .unwrap_or(-1);
         let at = b.max(f);
         if at < 0 {
             return None;
@@ -114,7 +134,12 @@ pub fn last_boxed(text: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn math_span(s: &[u8]) -> Option<Vec<u8>> {
-    for (open, close) in [(&b"$$"[..], &b"$$"[..]), (b"\\[", b"\\]"), (b"\\(", b"\\)"), (b"$", b"$")] {
+    for (open, close) in [
+        (&b"$$"[..], &b"$$"[..]),
+        (b"\\[", b"\\]"),
+        (b"\\(", b"\\)"),
+        (b"$", b"$"),
+    ] {
         if s.starts_with(open) {
             return find(s, close, open.len()).map(|end| s[open.len()..end].to_vec());
         }
@@ -200,7 +225,11 @@ fn bold_on_last_line(text: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let open = rfind_le(line, b"**", close as isize - 1)?;
-    let mut content = if open + 2 <= close { &line[open + 2..close] } else { &line[..0] };
+    let mut content = if open + 2 <= close {
+        &line[open + 2..close]
+    } else {
+        &line[..0]
+    };
     if let Some(colon) = rfind_le(content, b":", content.len() as isize) {
         content = &content[colon + 1..];
     }
@@ -248,7 +277,13 @@ pub fn last_number(text: &[u8]) -> Option<Vec<u8>> {
         if code_at(text, start - 1) == 45 {
             start -= 1;
         }
-        return Some(text[start as usize..end].iter().copied().filter(|&c| c != b',').collect());
+        return Some(
+            text[start as usize..end]
+                .iter()
+                .copied()
+                .filter(|&c| c != b',')
+                .collect(),
+        );
     }
     None
 }

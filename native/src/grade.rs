@@ -50,11 +50,22 @@ pub struct Item<'a> {
 pub const MAX_ANSWER_BYTES: usize = 4096;
 
 fn score(verdict: Verdict, extracted: Option<Vec<u8>>) -> Score {
-    Score { verdict, extracted, detail: Detail::None }
+    Score {
+        verdict,
+        extracted,
+        detail: Detail::None,
+    }
 }
 
 fn missing(truncated: bool) -> Score {
-    score(if truncated { Verdict::Truncated } else { Verdict::NoAnswer }, None)
+    score(
+        if truncated {
+            Verdict::Truncated
+        } else {
+            Verdict::NoAnswer
+        },
+        None,
+    )
 }
 
 fn grade_math(text: &[u8], gold: &[u8], truncated: bool) -> Score {
@@ -66,16 +77,28 @@ fn grade_math(text: &[u8], gold: &[u8], truncated: bool) -> Score {
     if pred.is_empty() {
         return missing(truncated);
     }
-    let g = if contains(gold, b"boxed") { last_boxed(gold).unwrap_or_else(|| gold.to_vec()) } else { gold.to_vec() };
+    let g = if contains(gold, b"boxed") {
+        last_boxed(gold).unwrap_or_else(|| gold.to_vec())
+    } else {
+        gold.to_vec()
+    };
     if g.len() > MAX_ANSWER_BYTES {
-        return Score { verdict: Verdict::GraderError, extracted: Some(pred), detail: Detail::GoldTooLong };
+        return Score {
+            verdict: Verdict::GraderError,
+            extracted: Some(pred),
+            detail: Detail::GoldTooLong,
+        };
     }
     let rf = normalize_answer(&clean_raw(&g));
     let mut budget = Budget::new();
     match math_equal(&pred, &rf, &mut budget, 0) {
         Ok(true) => score(Verdict::Correct, Some(pred)),
         Ok(false) => score(Verdict::Incorrect, Some(pred)),
-        Err(_) => Score { verdict: Verdict::GraderError, extracted: Some(pred), detail: Detail::Budget },
+        Err(_) => Score {
+            verdict: Verdict::GraderError,
+            extracted: Some(pred),
+            detail: Detail::Budget,
+        },
     }
 }
 
@@ -103,7 +126,14 @@ fn grade_gsm8k(text: &[u8], gold: &[u8], truncated: bool) -> Score {
         (Some(a), Some(b)) => numbers_equal(&a, &b),
         _ => false,
     };
-    score(if ok { Verdict::Correct } else { Verdict::Incorrect }, Some(pred))
+    score(
+        if ok {
+            Verdict::Correct
+        } else {
+            Verdict::Incorrect
+        },
+        Some(pred),
+    )
 }
 
 fn grade_choice(item: &Item, text: &[u8], truncated: bool) -> Score {
@@ -118,7 +148,14 @@ fn grade_choice(item: &Item, text: &[u8], truncated: bool) -> Score {
         None => missing(truncated),
         Some(letter) => {
             let ok = clean_gold_letter(item.gold) == [letter];
-            score(if ok { Verdict::Correct } else { Verdict::Incorrect }, Some(vec![letter]))
+            score(
+                if ok {
+                    Verdict::Correct
+                } else {
+                    Verdict::Incorrect
+                },
+                Some(vec![letter]),
+            )
         }
     }
 }

@@ -226,7 +226,11 @@ impl<'a> P<'a> {
 }
 
 fn parse_json(line: &[u8]) -> Option<J> {
-    let mut p = P { s: line, i: 0, depth: 0 };
+    let mut p = P {
+        s: line,
+        i: 0,
+        depth: 0,
+    };
     let v = p.value()?;
     p.ws();
     if p.i != line.len() {
@@ -270,7 +274,11 @@ fn is_plain_integer(n: &[u8]) -> bool {
 }
 
 fn field<'a>(fields: &'a [(Vec<u8>, J)], name: &[u8]) -> Option<&'a J> {
-    fields.iter().rev().find(|(k, _)| &k[..] == name).map(|(_, v)| v)
+    fields
+        .iter()
+        .rev()
+        .find(|(k, _)| &k[..] == name)
+        .map(|(_, v)| v)
 }
 
 fn verdict_name(v: Verdict) -> &'static [u8] {
@@ -385,11 +393,18 @@ fn grade_line(line: &[u8]) -> Option<Vec<u8>> {
             }
         }
     };
-    let item = Item { response, gold: &gold, format, choices, truncated };
-    let score: Score = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grade_item(&item))) {
-        Ok(s) => s,
-        Err(_) => return None,
+    let item = Item {
+        response,
+        gold: &gold,
+        format,
+        choices,
+        truncated,
     };
+    let score: Score =
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grade_item(&item))) {
+            Ok(s) => s,
+            Err(_) => return None,
+        };
     out.extend_from_slice(b",\"correct\":");
     out.extend_from_slice(match score.verdict {
         Verdict::Correct => b"true",
@@ -440,13 +455,21 @@ pub fn grade_jsonl(data: &[u8], threads: usize) -> Vec<u8> {
     let mut start = 0;
     for (i, &c) in data.iter().enumerate() {
         if c == b'\n' {
-            let end = if i > start && data[i - 1] == b'\r' { i - 1 } else { i };
+            let end = if i > start && data[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
             lines.push((start, end));
             start = i + 1;
         }
     }
     if start < data.len() {
-        let end = if data[data.len() - 1] == b'\r' { data.len() - 1 } else { data.len() };
+        let end = if data[data.len() - 1] == b'\r' {
+            data.len() - 1
+        } else {
+            data.len()
+        };
         lines.push((start, end));
     }
     let threads = threads.min(lines.len() / 32).max(1);
@@ -467,7 +490,10 @@ pub fn grade_jsonl(data: &[u8], threads: usize) -> Vec<u8> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     for p in parts {
         out.extend_from_slice(&p);

@@ -46,7 +46,13 @@ fn parse_items(data: &[u8], n: usize) -> Option<Vec<Item<'_>>> {
         for _ in 0..count {
             choices.push(fields.next()?);
         }
-        items.push(Item { response, gold, format, choices, truncated });
+        items.push(Item {
+            response,
+            gold,
+            format,
+            choices,
+            truncated,
+        });
     }
     Some(items)
 }
@@ -54,7 +60,11 @@ fn parse_items(data: &[u8], n: usize) -> Option<Vec<Item<'_>>> {
 fn grade_safely(item: &Item) -> Score {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grade_item(item))) {
         Ok(s) => s,
-        Err(_) => Score { verdict: Verdict::GraderError, extracted: None, detail: Detail::Internal },
+        Err(_) => Score {
+            verdict: Verdict::GraderError,
+            extracted: None,
+            detail: Detail::Internal,
+        },
     }
 }
 
@@ -74,7 +84,9 @@ fn encode(scores: &[Score], out: &mut Vec<u8>) {
 pub fn grade_batch(data: &[u8], n: usize, threads: usize) -> Option<Vec<u8>> {
     let items = parse_items(data, n)?;
     let threads = if threads == 0 {
-        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|p| p.get())
+            .unwrap_or(1)
     } else {
         threads
     };
@@ -98,7 +110,10 @@ pub fn grade_batch(data: &[u8], n: usize, threads: usize) -> Option<Vec<u8>> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     for p in parts {
         out.extend_from_slice(&p);
@@ -132,7 +147,11 @@ pub unsafe extern "C" fn skyeval_grade_batch(
 ) -> usize {
     static QUIET: std::sync::Once = std::sync::Once::new();
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let data: &[u8] = if input_len == 0 { &[] } else { std::slice::from_raw_parts(input, input_len) };
+    let data: &[u8] = if input_len == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(input, input_len)
+    };
     let result = std::panic::catch_unwind(|| grade_batch(data, n as usize, threads as usize));
     match result {
         Ok(Some(buf)) => {
@@ -163,9 +182,15 @@ pub unsafe extern "C" fn skyeval_grade_jsonl(
 ) -> usize {
     static QUIET: std::sync::Once = std::sync::Once::new();
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let data: &[u8] = if input_len == 0 { &[] } else { std::slice::from_raw_parts(input, input_len) };
+    let data: &[u8] = if input_len == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(input, input_len)
+    };
     let threads = if threads == 0 {
-        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|p| p.get())
+            .unwrap_or(1)
     } else {
         threads as usize
     };

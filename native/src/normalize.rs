@@ -43,12 +43,18 @@ const UNIT_WORDS: &[&[u8]] = &[
     b"cm", b"mm", b"km", b"meter", b"meters", b"metre", b"metres", b"inch", b"inches", b"foot",
     b"feet", b"ft", b"yard", b"yards", b"mile", b"miles", b"mph", b"unit", b"units", b"degree",
     b"degrees", b"dollar", b"dollars", b"cent", b"cents", b"second", b"seconds", b"minute",
-    b"minutes", b"hour", b"hours", b"day", b"days", b"week", b"weeks", b"year", b"years",
-    b"pound", b"pounds", b"kg", b"sq", b"square", b"th", b"st", b"nd", b"rd",
+    b"minutes", b"hour", b"hours", b"day", b"days", b"week", b"weeks", b"year", b"years", b"pound",
+    b"pounds", b"kg", b"sq", b"square", b"th", b"st", b"nd", b"rd",
 ];
 
-const TEXT_COMMANDS: [&[u8]; 6] =
-    [b"\\text", b"\\textbf", b"\\textrm", b"\\mathrm", b"\\mathbf", b"\\textit"];
+const TEXT_COMMANDS: [&[u8]; 6] = [
+    b"\\text",
+    b"\\textbf",
+    b"\\textrm",
+    b"\\mathrm",
+    b"\\mathbf",
+    b"\\textit",
+];
 
 fn with_brace(cmd: &[u8]) -> Vec<u8> {
     let mut v = cmd.to_vec();
@@ -157,7 +163,8 @@ fn simplify_subscripts(s: Vec<u8>) -> Vec<u8> {
             None => return out,
             Some(a) => a,
         };
-        if code_at(&out, at as isize + 3) == b'}' as i32 && is_alnum(code_at(&out, at as isize + 2)) {
+        if code_at(&out, at as isize + 3) == b'}' as i32 && is_alnum(code_at(&out, at as isize + 2))
+        {
             let mut next = out[..at + 1].to_vec();
             next.push(out[at + 2]);
             next.extend_from_slice(&out[at + 4..]);
@@ -188,7 +195,11 @@ fn strip_variable_prefixes(s: Vec<u8>) -> Vec<u8> {
     let mut out: Vec<Vec<u8>> = Vec::with_capacity(parts.len());
     for p in parts {
         let t = trim_ascii(p);
-        if t.len() >= 2 && (t[0] == b'x' || t[0] == b'y' || t[0] == b'z') && t[1] == b'=' && !has_variable_letter(&t[2..]) {
+        if t.len() >= 2
+            && (t[0] == b'x' || t[0] == b'y' || t[0] == b'z')
+            && t[1] == b'='
+            && !has_variable_letter(&t[2..])
+        {
             out.push(t[2..].to_vec());
         } else {
             out.push(p.to_vec());
@@ -441,7 +452,11 @@ fn compare_ints(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     let na = a.starts_with(b"-");
     let nb = b.starts_with(b"-");
     if na != nb {
-        return if na { Ordering::Less } else { Ordering::Greater };
+        return if na {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
     }
     let da = if na { &a[1..] } else { a };
     let db = if nb { &b[1..] } else { b };
@@ -454,14 +469,20 @@ fn compare_ints(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 }
 
 fn is_thousands_grouped(parts: &[&[u8]]) -> bool {
-    let first = if parts[0].starts_with(b"-") { &parts[0][1..] } else { parts[0] };
+    let first = if parts[0].starts_with(b"-") {
+        &parts[0][1..]
+    } else {
+        parts[0]
+    };
     if first.is_empty() || first.len() > 3 || first[0] == b'0' {
         return false;
     }
     if !first.iter().all(|&c| is_digit(c as i32)) {
         return false;
     }
-    parts[1..].iter().all(|p| p.len() == 3 && p.iter().all(|&c| is_digit(c as i32)))
+    parts[1..]
+        .iter()
+        .all(|p| p.len() == 3 && p.iter().all(|&c| is_digit(c as i32)))
 }
 
 fn sort_int_list(s: Vec<u8>) -> Vec<u8> {
@@ -575,7 +596,12 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     }
     s = replace_many(
         trim_ascii(&s).to_vec(),
-        &[(b"^{th}", b""), (b"^{st}", b""), (b"^{nd}", b""), (b"^{rd}", b"")],
+        &[
+            (b"^{th}", b""),
+            (b"^{st}", b""),
+            (b"^{nd}", b""),
+            (b"^{rd}", b""),
+        ],
     );
     s = simplify_subscripts(s);
     if let Some(w) = number_word(&ascii_lower(&s)) {

@@ -47,10 +47,22 @@ pub fn find(h: &[u8], n: &[u8], from: usize) -> Option<usize> {
 /// Largest index `i <= from` where `n` occurs (JavaScript `lastIndexOf`).
 pub fn rfind_le(h: &[u8], n: &[u8], from: isize) -> Option<usize> {
     if n.is_empty() || n.len() > h.len() {
-        return if n.is_empty() { Some(if from < 0 { 0 } else { (from as usize).min(h.len()) }) } else { None };
+        return if n.is_empty() {
+            Some(if from < 0 {
+                0
+            } else {
+                (from as usize).min(h.len())
+            })
+        } else {
+            None
+        };
     }
     let max_start = h.len() - n.len();
-    let mut end = if from < 0 { 0 } else { (from as usize).min(max_start) } + 1;
+    let mut end = if from < 0 {
+        0
+    } else {
+        (from as usize).min(max_start)
+    } + 1;
     let first = n[0];
     while end > 0 {
         let i = h[..end].iter().rposition(|&b| b == first)?;
@@ -68,7 +80,11 @@ pub fn rfind_le_ci(h: &[u8], n: &[u8], from: isize) -> Option<usize> {
         return None;
     }
     let max_start = h.len() - n.len();
-    let mut end = if from < 0 { 0 } else { (from as usize).min(max_start) } + 1;
+    let mut end = if from < 0 {
+        0
+    } else {
+        (from as usize).min(max_start)
+    } + 1;
     let first = n[0];
     let upper = first.to_ascii_uppercase();
     while end > 0 {

@@ -1,7 +1,13 @@
 use skyeval_native::grade::{grade_item, Format, Item, Verdict};
 
 fn math(response: &str, gold: &str) -> Verdict {
-    let item = Item { response: response.as_bytes(), gold: gold.as_bytes(), format: Format::Math, choices: vec![], truncated: false };
+    let item = Item {
+        response: response.as_bytes(),
+        gold: gold.as_bytes(),
+        format: Format::Math,
+        choices: vec![],
+        truncated: false,
+    };
     grade_item(&item).verdict
 }
 
@@ -12,5 +18,8 @@ fn grade_item_grades_boxed_fraction() {
 
 #[test]
 fn grade_item_survives_odd_markup() {
-    assert_eq!(math("**</think>\\infty**\"***\\)\\)\n", "\\frac{1}{2}"), Verdict::NoAnswer);
+    assert_eq!(
+        math("**</think>\\infty**\"***\\)\\)\n", "\\frac{1}{2}"),
+        Verdict::NoAnswer
+    );
 }
