@@ -47,7 +47,9 @@ const UNIT_WORDS: &[&[u8]] = &[
     b"pounds", b"kg", b"sq", b"square", b"th", b"st", b"nd", b"rd",
 ];
 
-const TEXT_COMMANDS: [&[u8]; 6] = [
+const TEXT_COMMANDS: [&[u8]; 8] = [
+    b"\\boxed",
+    b"\\fbox",
     b"\\text",
     b"\\textbf",
     b"\\textrm",

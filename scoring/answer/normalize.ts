@@ -105,7 +105,16 @@ const UNIT_WORDS = new Set([
   "rd",
 ]);
 
-const TEXT_COMMANDS = ["\\text", "\\textbf", "\\textrm", "\\mathrm", "\\mathbf", "\\textit"];
+const TEXT_COMMANDS = [
+  "\\boxed",
+  "\\fbox",
+  "\\text",
+  "\\textbf",
+  "\\textrm",
+  "\\mathrm",
+  "\\mathbf",
+  "\\textit",
+];
 
 /** Replaces each `\cmd{X}` by X (brace-matched). */
 function unwrapCommand(s: string, cmd: string): string {

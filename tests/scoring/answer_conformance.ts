@@ -181,6 +181,13 @@ export const FEATURE_CASES: readonly ConformanceCase[] = [
     "correct",
     "\\frac{\\sqrt{3}}{2}",
   ),
+  math(
+    "Minerva sentence around a box",
+    "The final answer is $\\boxed{5}$. I hope it is correct.",
+    "5",
+    "correct",
+    "5",
+  ),
   math("fbox", "Result: \\fbox{12}", "12", "correct", "12"),
   math("boxed with a space", "so \\boxed 7$ done", "7", "correct", "7"),
   math(
