@@ -214,6 +214,38 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
       assert.equal(correct, 1133);
     },
   });
+
+  Deno.test({
+    name: `${label} grader accepts every reference solution against its own answer`,
+    ignore: !haveData,
+    fn() {
+      const g = grader();
+      if (g === null) return;
+      const bench = (f: string) =>
+        Deno.readTextFileSync(`${DATA}../benchmarks/${f}`).trim().split("\n").map((l) =>
+          JSON.parse(l)
+        );
+      const items: AnswerItem[] = [];
+      for (const r of bench("math500.jsonl")) {
+        items.push({ response: r.solution, gold: r.answer, format: "math" });
+      }
+      for (const r of bench("gsm8k_test.jsonl")) {
+        items.push({ response: r.answer, gold: r.answer.split("####").pop(), format: "gsm8k" });
+      }
+      for (const r of bench("olympiadbench_oe_to_maths_en_comp.jsonl")) {
+        const answer = (r.final_answer as string[])[0];
+        items.push({
+          response: `\\boxed{${answer.replace(/^\$|\$$/g, "")}}`,
+          gold: answer,
+          format: "math",
+        });
+      }
+      const scores = g.grade(items);
+      const failed = scores.flatMap((s, i) => s.correct ? [] : [JSON.stringify(items[i].gold)]);
+      assert.deepEqual(failed, []);
+      assert.equal(scores.length, 500 + 1319 + 675);
+    },
+  });
 }
 
 registerRealData("ts", tsAnswerGrader);
