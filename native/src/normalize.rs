@@ -197,15 +197,20 @@ fn strip_variable_prefixes(s: Vec<u8>) -> Vec<u8> {
     let mut out: Vec<Vec<u8>> = Vec::with_capacity(parts.len());
     for p in parts {
         let t = trim_ascii(p);
-        if t.len() >= 2
-            && (t[0] == b'x' || t[0] == b'y' || t[0] == b'z')
-            && t[1] == b'='
-            && !has_variable_letter(&t[2..])
-        {
-            out.push(t[2..].to_vec());
-        } else {
-            out.push(p.to_vec());
+        if !t.is_empty() && (t[0] == b'x' || t[0] == b'y' || t[0] == b'z') {
+            let mut i = 1;
+            while i < t.len() && is_space(t[i] as i32) {
+                i += 1;
+            }
+            if i < t.len() && t[i] == b'=' {
+                let rest = trim_ascii(&t[i + 1..]);
+                if !has_variable_letter(rest) {
+                    out.push(rest.to_vec());
+                    continue;
+                }
+            }
         }
+        out.push(p.to_vec());
     }
     out.join(&b","[..])
 }
@@ -609,6 +614,7 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     if let Some(w) = number_word(&ascii_lower(&s)) {
         s = w.to_vec();
     }
+    s = replace_word(replace_word(s, b"and", b","), b"or", b",");
     s = strip_variable_prefixes(s);
     s = replace_many(
         s,
@@ -631,7 +637,6 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     if !contains(&s, b"\\infty") {
         s = replace_word(s, b"inf", b"\\infty");
     }
-    s = replace_word(s, b"and", b",");
     s = strip_quotes(trim_ascii(&s));
     if s.contains(&b'j') && !s.contains(&b'i') {
         s = replace_all(&s, b"j", b"i");

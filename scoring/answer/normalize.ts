@@ -214,10 +214,12 @@ function stripVariablePrefixes(s: string): string {
   const parts = s.split(",");
   for (let k = 0; k < parts.length; k++) {
     const t = trimAscii(parts[k]);
-    if (t.length >= 2 && (t[0] === "x" || t[0] === "y" || t[0] === "z") && t[1] === "=") {
-      const rest = t.slice(2);
-      if (!hasVariableLetter(rest)) parts[k] = rest;
-    }
+    if (t[0] !== "x" && t[0] !== "y" && t[0] !== "z") continue;
+    let i = 1;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+    if (t[i] !== "=") continue;
+    const rest = trimAscii(t.slice(i + 1));
+    if (!hasVariableLetter(rest)) parts[k] = rest;
   }
   return parts.join(",");
 }
@@ -491,6 +493,7 @@ export function normalizeAnswer(input: string): string {
   s = simplifySubscripts(s);
   const word = NUMBER_WORDS.get(asciiLower(s));
   if (word !== undefined) s = word;
+  s = replaceWord(replaceWord(s, "and", ","), "or", ",");
   s = stripVariablePrefixes(s);
   s = replaceMany(s, [
     ["x\\in", ""],
@@ -508,7 +511,6 @@ export function normalizeAnswer(input: string): string {
     ["infinity", "\\infty"],
   ]);
   if (!s.includes("\\infty")) s = replaceWord(s, "inf", "\\infty");
-  s = replaceWord(s, "and", ",");
   s = stripQuotes(trimAscii(s));
   if (s.includes("j") && !s.includes("i")) s = s.replaceAll("j", "i");
   s = dropZeroDecimals(s);

@@ -262,6 +262,8 @@ export const FEATURE_CASES: readonly ConformanceCase[] = [
   ),
   math("inequality direction matters", "\\boxed{x > 3}", "x < 3", "incorrect"),
   math("set any order", "\\boxed{\\{3, 1, 2\\}}", "\\{1,2,3\\}", "correct"),
+  math("solutions joined by or", "\\boxed{x=2 \\text{ or } x=-3}", "-3, 2", "correct", "-3,2"),
+  math("solutions joined by and", "\\boxed{x = 1 \\text{ and } x = 4}", "1,4", "correct", "1,4"),
   math("multiple answers any order", "\\boxed{\\frac{1}{2}, -3}", "-3, \\frac12", "correct"),
   math("tuple", "\\boxed{(3, \\frac{\\pi}{2})}", "\\left( 3, \\frac{\\pi}{2} \\right)", "correct"),
   math("tuple order matters", "\\boxed{(2, 1)}", "(1,2)", "incorrect"),
