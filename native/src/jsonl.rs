@@ -171,7 +171,13 @@ impl<'a> P<'a> {
         let mut out = Vec::new();
         let mut lone = false;
         loop {
-            let c = *self.s.get(self.i)?;
+            let rest = &self.s[self.i..];
+            let k = rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+            out.extend_from_slice(&rest[..k]);
+            self.i += k;
+            let c = self.s[self.i];
             self.i += 1;
             match c {
                 b'"' => return Some(J::Str(out, lone)),
@@ -218,8 +224,7 @@ impl<'a> P<'a> {
                         _ => return None,
                     }
                 }
-                c if c < 0x20 => return None,
-                c => out.push(c),
+                _ => return None,
             }
         }
     }
