@@ -32,6 +32,20 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }
 
+/** `--task`, `--model` and an OpenAI-compatible backend at `baseUrl`. */
+export function taskFlags(task: string, model: string, baseUrl: string): string[] {
+  return [
+    "--task",
+    task,
+    "--model",
+    model,
+    "--backend",
+    "openai",
+    "--backend-args",
+    `base_url=${baseUrl},api_key=test`,
+  ];
+}
+
 /** Reads a JSONL file into objects. */
 export async function readJsonl<T = Record<string, unknown>>(path: string): Promise<T[]> {
   return (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim()).map((l) =>

@@ -11,8 +11,7 @@ import {
   onlyRunDir,
   readJsonl,
   runCli,
-  startReplayServer,
-} from "./cli_helpers.ts";
+  startReplayServer,, taskFlags } from "./cli_helpers.ts";
 
 interface AppsRow {
   question: string;
@@ -52,14 +51,7 @@ Deno.test({
     try {
       const run = await runCli([
         "evaluate",
-        "--task",
-        "apps",
-        "--model",
-        "test/model",
-        "--backend",
-        "openai",
-        "--backend-args",
-        `base_url=${server.url},api_key=test`,
+        ...taskFlags("apps", "test/model", server.url),
         "--dataset-path",
         dataset,
         "--result-dir",

@@ -11,8 +11,7 @@ import {
   onlyRunDir,
   readJsonl,
   runCli,
-  startReplayServer,
-} from "./cli_helpers.ts";
+  startReplayServer,, taskFlags } from "./cli_helpers.ts";
 
 Deno.test({
   name: "generate writes unscored generations that score --run-dir then scores in place",
@@ -29,14 +28,7 @@ Deno.test({
     try {
       const generated = await runCli([
         "generate",
-        "--task",
-        "aime24",
-        "--model",
-        "Qwen/Qwen2.5-14B-Instruct",
-        "--backend",
-        "openai",
-        "--backend-args",
-        `base_url=${server.url},api_key=test`,
+        ...taskFlags("aime24", "Qwen/Qwen2.5-14B-Instruct", server.url),
         "--dataset-path",
         `${DATA}benchmarks/aime24.jsonl`,
         "--result-dir",
@@ -109,14 +101,7 @@ Deno.test("evaluate with n > 1 reports unbiased pass@k and per-response tokens",
   try {
     const run = await runCli([
       "evaluate",
-      "--task",
-      "math500",
-      "--model",
-      "test/model",
-      "--backend",
-      "openai",
-      "--backend-args",
-      `base_url=${server.url},api_key=test`,
+      ...taskFlags("math500", "test/model", server.url),
       "--dataset-path",
       dataset,
       "--sampling-params",

@@ -12,7 +12,7 @@ import {
   parquetBytes,
 } from "../support/dataset_fixtures.ts";
 import { fakeSha, startHubServer } from "../support/hub_server.ts";
-import { onlyRunDir, runCli, startReplayServer } from "./cli_helpers.ts";
+import { onlyRunDir, runCli, startReplayServer, taskFlags } from "./cli_helpers.ts";
 
 Deno.test({
   name: "evaluate gsm8k loads its Parquet split from the Hub, then from the cache",
@@ -58,14 +58,7 @@ Deno.test({
     const cache = await Deno.makeTempDir();
     const args = [
       "evaluate",
-      "--task",
-      "gsm8k",
-      "--model",
-      "test/model",
-      "--backend",
-      "openai",
-      "--backend-args",
-      `base_url=${server.url},api_key=test`,
+      ...taskFlags("gsm8k", "test/model", server.url),
       "--result-dir",
       resultDir,
     ];

@@ -11,8 +11,7 @@ import {
   onlyRunDir,
   readJsonl,
   runCli,
-  startReplayServer,
-} from "./cli_helpers.ts";
+  startReplayServer,, taskFlags } from "./cli_helpers.ts";
 
 const CASES = [
   { task: "math500", bench: "math500.jsonl", gen: "math500", published: 402, total: 500 },
@@ -36,14 +35,7 @@ for (const c of CASES) {
       try {
         const run = await runCli([
           "evaluate",
-          "--task",
-          c.task,
-          "--model",
-          "Qwen/Qwen2.5-14B-Instruct",
-          "--backend",
-          "openai",
-          "--backend-args",
-          `base_url=${server.url},api_key=test`,
+          ...taskFlags(c.task, "Qwen/Qwen2.5-14B-Instruct", server.url),
           "--dataset-path",
           `${DATA}benchmarks/${c.bench}`,
           "--result-dir",

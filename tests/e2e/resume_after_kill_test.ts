@@ -10,8 +10,7 @@ import {
   readJsonl,
   ROOT,
   runCli,
-  startReplayServer,
-} from "./cli_helpers.ts";
+  startReplayServer,, taskFlags } from "./cli_helpers.ts";
 
 Deno.test({
   name: "evaluate killed with SIGKILL resumes without losing or regenerating samples",
@@ -27,14 +26,7 @@ Deno.test({
     const resultDir = await Deno.makeTempDir();
     const args = [
       "evaluate",
-      "--task",
-      "math500",
-      "--model",
-      "test/model",
-      "--backend",
-      "openai",
-      "--backend-args",
-      `base_url=${server.url},api_key=test`,
+      ...taskFlags("math500", "test/model", server.url),
       "--dataset-path",
       dataset,
       "--concurrency",
