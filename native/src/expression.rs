@@ -84,6 +84,30 @@ fn is_greek(name: &[u8]) -> bool {
     GREEK.contains(&name)
 }
 
+const PLAIN_WORDS: [&[u8]; 8] = [
+    b"sqrt", b"exp", b"ln", b"log", b"sin", b"cos", b"tan", b"pi",
+];
+
+/// A function name or `pi` written as a whole word without a backslash.
+fn plain_word_at(s: &[u8], i: usize) -> Option<&[u8]> {
+    if !is_alpha(s[i] as i32) {
+        return None;
+    }
+    let mut j = i;
+    while j < s.len() && j - i < 5 && is_alpha(s[j] as i32) {
+        j += 1;
+    }
+    if j - i < 2 || j - i > 4 || (i > 0 && s[i - 1] == b'\\') {
+        return None;
+    }
+    let word = &s[i..j];
+    if PLAIN_WORDS.contains(&word) {
+        Some(word)
+    } else {
+        None
+    }
+}
+
 fn tokenize(s: &[u8], budget: &mut Budget) -> Result<Option<Vec<Tok>>, Exceeded> {
     let mut out = Vec::new();
     let mut i = 0usize;
@@ -103,6 +127,9 @@ fn tokenize(s: &[u8], budget: &mut Budget) -> Result<Option<Vec<Tok>>, Exceeded>
             }
             out.push(Tok::Num(s[i..j].to_vec()));
             i = j;
+        } else if let Some(word) = plain_word_at(s, i) {
+            out.push(Tok::Cmd(word.to_vec()));
+            i += word.len();
         } else if is_alpha(c) {
             let mut name = vec![s[i]];
             i += 1;

@@ -127,7 +127,9 @@ pub fn last_boxed(text: &[u8]) -> Option<Vec<u8>> {
         if !is_joiner(&text[prev.end..span.start]) {
             break;
         }
-        parts.insert(0, prev.content.clone());
+        if prev.content != parts[0] {
+            parts.insert(0, prev.content.clone());
+        }
         span = prev;
     }
     Some(parts.join(&b","[..]))

@@ -75,6 +75,17 @@ const SYMBOLS = "+-*/^()[]{}|!%";
 const MAX_DEPTH = 64;
 const MAX_NODES = 2000;
 
+/** Names that also count without a backslash when written as a whole word (`sqrt(2)`, `pi/2`). */
+const PLAIN_WORDS = new Set(["sqrt", "exp", "ln", "log", "sin", "cos", "tan", "pi"]);
+
+function plainWordAt(s: string, i: number): string | null {
+  let j = i;
+  while (j < s.length && j - i < 5 && isAlpha(s.charCodeAt(j))) j++;
+  if (j - i < 2 || j - i > 4 || (i > 0 && s[i - 1] === "\\")) return null;
+  const word = s.slice(i, j);
+  return PLAIN_WORDS.has(word) ? word : null;
+}
+
 function tokenize(s: string, budget: Budget): Token[] | null {
   const out: Token[] = [];
   let i = 0;
@@ -90,6 +101,10 @@ function tokenize(s: string, budget: Budget): Token[] | null {
       }
       out.push({ t: "num", v: s.slice(i, j) });
       i = j;
+    } else if (isAlpha(c) && plainWordAt(s, i) !== null) {
+      const word = plainWordAt(s, i)!;
+      out.push({ t: "cmd", v: word });
+      i += word.length;
     } else if (isAlpha(c)) {
       let name = s[i];
       i++;

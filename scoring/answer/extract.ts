@@ -99,7 +99,7 @@ export function lastBoxed(text: string): string | null {
     const prev = boxBefore(text, span.start);
     if (prev === null || prev.end > span.start) break;
     if (!isJoiner(text.slice(prev.end, span.start))) break;
-    parts.unshift(prev.content);
+    if (prev.content !== parts[0]) parts.unshift(prev.content);
     span = prev;
   }
   return parts.join(",");

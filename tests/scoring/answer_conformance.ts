@@ -188,6 +188,10 @@ export const FEATURE_CASES: readonly ConformanceCase[] = [
     "correct",
     "5",
   ),
+  math("a repeated box is one answer", "So \\boxed{840} \\boxed{840}", "840", "correct", "840"),
+  math("plain exp against LaTeX", "\\boxed{-1 + exp(16)}", "e^{16}-1", "correct"),
+  math("plain pi against LaTeX", "\\boxed{pi/2}", "\\dfrac{\\pi}{2}", "correct"),
+  math("plain sqrt against LaTeX", "\\boxed{sqrt(2)/2}", "\\frac{\\sqrt2}{2}", "correct"),
   math("fbox", "Result: \\fbox{12}", "12", "correct", "12"),
   math("boxed with a space", "so \\boxed 7$ done", "7", "correct", "7"),
   math(
