@@ -11,7 +11,9 @@ import {
   onlyRunDir,
   readJsonl,
   runCli,
-  startReplayServer,, taskFlags } from "./cli_helpers.ts";
+  startReplayServer,
+  taskFlags,
+} from "./cli_helpers.ts";
 
 interface AppsRow {
   question: string;

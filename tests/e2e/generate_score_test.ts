@@ -11,7 +11,9 @@ import {
   onlyRunDir,
   readJsonl,
   runCli,
-  startReplayServer,, taskFlags } from "./cli_helpers.ts";
+  startReplayServer,
+  taskFlags,
+} from "./cli_helpers.ts";
 
 Deno.test({
   name: "generate writes unscored generations that score --run-dir then scores in place",

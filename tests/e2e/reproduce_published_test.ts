@@ -11,7 +11,9 @@ import {
   onlyRunDir,
   readJsonl,
   runCli,
-  startReplayServer,, taskFlags } from "./cli_helpers.ts";
+  startReplayServer,
+  taskFlags,
+} from "./cli_helpers.ts";
 
 const CASES = [
   { task: "math500", bench: "math500.jsonl", gen: "math500", published: 402, total: 500 },

@@ -10,7 +10,9 @@ import {
   readJsonl,
   ROOT,
   runCli,
-  startReplayServer,, taskFlags } from "./cli_helpers.ts";
+  startReplayServer,
+  taskFlags,
+} from "./cli_helpers.ts";
 
 Deno.test({
   name: "evaluate killed with SIGKILL resumes without losing or regenerating samples",
