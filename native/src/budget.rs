@@ -1,6 +1,6 @@
 //! The deterministic work budget (twin of `scoring/answer/budget.ts`).
 
-pub const GRADE_BUDGET: i64 = 50_000;
+pub const GRADE_BUDGET: i64 = 10_000;
 
 #[derive(Debug)]
 pub struct Exceeded;

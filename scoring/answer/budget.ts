@@ -3,14 +3,15 @@
  * step (a token, an evaluated node, a big-number operation) spends units; a
  * grade that runs out becomes `grader_error`. Counting work instead of
  * reading a clock gives the TypeScript and Rust twins the same verdicts.
- * 50,000 units take well under 50 ms on either path (bench/grade_bench.ts
+ * 10,000 units (85 times what any real answer in the shared generations needs)
+ * take well under 50 ms on either path (bench/grade_bench.ts
  * measures the slowest adversarial inputs).
  *
  * @module
  */
 
 /** Units one response may spend. */
-export const GRADE_BUDGET = 50_000;
+export const GRADE_BUDGET = 10_000;
 
 /** Thrown when a grade spends more than its budget. */
 export class BudgetExceeded extends Error {
