@@ -11,7 +11,6 @@
  */
 
 import {
-  asciiLower,
   codeAt,
   isAlpha,
   isDigit,
@@ -132,26 +131,48 @@ function captureAfter(text: string, pos: number): string {
   return trimAscii(trimEndChars(trimAscii(line), "*"));
 }
 
+const HEAD_PATTERNS = new Map<string, RegExp>();
+
+/** Start indices of `word` in `text`, ignoring ASCII case (the regex `i` flag never maps non-ASCII to ASCII). */
+function occurrences(text: string, word: string): number[] {
+  let re = HEAD_PATTERNS.get(word);
+  if (re === undefined) {
+    re = new RegExp(word, "gi");
+    HEAD_PATTERNS.set(word, re);
+  }
+  const found: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push(m.index);
+  return found;
+}
+
+function isI(c: number): boolean {
+  return c === 105 || c === 73;
+}
+
+function isS(c: number): boolean {
+  return c === 115 || c === 83;
+}
+
 /**
  * The text after the last "answer is" / "answer:" phrase (any case), or null.
- * `kinds` widens the head word, e.g. "choice is" and "option is" for letters.
+ * `heads` widens the head word, e.g. "choice is" and "option is" for letters.
  */
 export function answerPhrase(text: string, heads: readonly string[] = ["answer"]): string | null {
-  const lower = asciiLower(text);
   let best = -1;
   let bestCapture = "";
   for (const head of heads) {
-    let from = lower.length;
-    while (from >= 0) {
-      const at = lower.lastIndexOf(head, from);
-      if (at < 0) break;
-      from = at - 1;
+    const starts = occurrences(text, head);
+    for (let k = starts.length - 1; k >= 0; k--) {
+      const at = starts[k];
       if (at <= best) break;
-      if (isAlpha(codeAt(lower, at - 1))) continue;
+      if (isAlpha(codeAt(text, at - 1))) continue;
       let i = at + head.length;
-      while (i < lower.length && (lower[i] === " " || lower[i] === "*")) i++;
-      if (lower[i] === ":") i++;
-      else if (lower.startsWith("is", i) && !isAlpha(codeAt(lower, i + 2))) i += 2;
+      while (i < text.length && (text[i] === " " || text[i] === "*")) i++;
+      if (text[i] === ":") i++;
+      else if (
+        isI(codeAt(text, i)) && isS(codeAt(text, i + 1)) && !isAlpha(codeAt(text, i + 2))
+      ) i += 2;
       else continue;
       const capture = captureAfter(text, i);
       if (capture === "") continue;
