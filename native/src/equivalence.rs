@@ -476,9 +476,35 @@ fn inequality_as_interval(r: &Relation) -> Option<Vec<u8>> {
 const BEGIN: &[u8] = b"\\begin{pmatrix}";
 const END: &[u8] = b"\\end{pmatrix}";
 
+fn expand_plus_minus(s: &[u8]) -> Option<Vec<u8>> {
+    let at = find(s, b"\\pm", 0)?;
+    if find(s, b"\\pm", at + 3).is_some() || is_alpha(code_at(s, (at + 3) as isize)) {
+        return None;
+    }
+    if split_top_level(s, b',').len() > 1 {
+        return None;
+    }
+    let (head, tail) = (&s[..at], &s[at + 3..]);
+    let mut out = head.to_vec();
+    out.push(b'+');
+    out.extend_from_slice(tail);
+    out.push(b',');
+    out.extend_from_slice(head);
+    out.push(b'-');
+    out.extend_from_slice(tail);
+    Some(out)
+}
+
 fn structural_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> R {
     if depth > MAX_NESTING {
         return Ok(false);
+    }
+    let pe = expand_plus_minus(pred);
+    let re = expand_plus_minus(rf);
+    if pe.is_some() || re.is_some() {
+        let p2 = pe.as_deref().unwrap_or(pred);
+        let r2 = re.as_deref().unwrap_or(rf);
+        return math_equal(p2, r2, budget, depth + 1);
     }
     let pu = split_top_level_word(pred, b"\\cup");
     let ru = split_top_level_word(rf, b"\\cup");

@@ -578,6 +578,7 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
             ("≠".as_bytes(), b"\\ne"),
             ("−".as_bytes(), b"-"),
             ("π".as_bytes(), b"\\pi"),
+            ("±".as_bytes(), b"\\pm"),
         ],
     );
     s = remove_sizers(s);

@@ -348,8 +348,21 @@ function inequalityAsInterval(r: Relation): string | null {
   return null;
 }
 
+/** `a\pm b` as the list `a+b,a-b` (one `\pm`, not inside a list), else null. */
+function expandPlusMinus(s: string): string | null {
+  const at = s.indexOf("\\pm");
+  if (at < 0 || s.indexOf("\\pm", at + 3) >= 0 || isAlpha(codeAt(s, at + 3))) return null;
+  if (splitTopLevel(s, ",").length > 1) return null;
+  const head = s.slice(0, at);
+  const tail = s.slice(at + 3);
+  return head + "+" + tail + "," + head + "-" + tail;
+}
+
 function structuralEqual(pred: string, ref: string, budget: Budget, depth: number): boolean {
   if (depth > MAX_NESTING) return false;
+  const pe = expandPlusMinus(pred);
+  const re = expandPlusMinus(ref);
+  if (pe !== null || re !== null) return mathEqual(pe ?? pred, re ?? ref, budget, depth + 1);
   const pu = splitTopLevelWord(pred, "\\cup");
   const ru = splitTopLevelWord(ref, "\\cup");
   if (pu.length > 1 || ru.length > 1) {

@@ -472,6 +472,7 @@ export function normalizeAnswer(input: string): string {
     ["≠", "\\ne"],
     ["−", "-"],
     ["π", "\\pi"],
+    ["±", "\\pm"],
   ]);
   s = removeSizers(s);
   s = replaceMany(s, [["\\{", "{"], ["\\}", "}"]]);

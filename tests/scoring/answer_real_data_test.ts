@@ -84,6 +84,10 @@ function skythought(file: string): Labeled[] {
  * - 198: gold 10,\!080, model 10080. The harness normalized the gold to "10,80". We are right.
  * - 217: gold 11,\! 111,\! 111,\! 100, model 11111111100; the harness gold became
  *   "11,100,111,111" (its comma-list sort). We are right.
+ * - 284: "Find all solutions", gold 3 \pm 2\sqrt{2}, model 3 + 2\sqrt{2}, 3 - 2\sqrt{2}: the same
+ *   two solutions; the published grader has no \pm. We are right.
+ * Net: 404 correct against the published 402 (80.8% vs 80.4%); without these four
+ * published-grader errors the two agree exactly.
  * SkyThought's own MATH500 run (Qwen2.5-32B-Instruct), labels by SkyThought's grader:
  * - counting_and_probability/508 and number_theory/417: the same thousands-separator golds; the
  *   model's plain integers are right. We are right.
@@ -92,7 +96,7 @@ function skythought(file: string): Labeled[] {
  *   gold's pmatrix; SkyThought still labels it wrong. We are right.
  */
 const EXPECTED = {
-  math500: ["184", "198", "217"],
+  math500: ["184", "198", "217", "284"],
   aime24: [] as string[],
   amc23: [] as string[],
   skyMath500: [
@@ -117,7 +121,7 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
   };
 
   Deno.test({
-    name: `${label} grader reproduces the Qwen2.5-Math harness accuracies within one problem`,
+    name: `${label} grader reproduces the Qwen2.5-Math harness accuracies up to examined errors`,
     ignore: !haveData,
     fn() {
       const g = grader();
@@ -125,12 +129,15 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
       for (const name of ["math500", "aime24", "amc23"] as const) {
         const { rows, acc } = harness(name);
         const { correct, ids } = disagreements(g, rows);
+        assert.deepEqual(ids, EXPECTED[name], `${name} disagreements`);
         const published = Math.round((acc / 100) * rows.length);
+        const byId = new Map(rows.map((r) => [r.id, r.published]));
+        const net = ids.reduce((n, id) => n + (byId.get(id) ? -1 : 1), 0);
+        assert.equal(correct, published + net, `${name}: ${correct} vs published ${published}`);
         assert.ok(
-          Math.abs(correct - published) <= 1,
+          Math.abs(correct - published) <= 2,
           `${name}: ${correct} vs published ${published}`,
         );
-        assert.deepEqual(ids, EXPECTED[name], `${name} disagreements`);
       }
     },
   });
