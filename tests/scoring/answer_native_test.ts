@@ -119,6 +119,8 @@ const FRAGMENTS = [
   "\\",
   "Evelyn",
   "sqrt(",
+  "±",
+  "1\\pm\\sqrt{2}",
   "exp(",
   "pi",
   "xsin",
