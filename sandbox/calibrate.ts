@@ -72,25 +72,31 @@ export async function calibrateSpeedFactor(
       // No usable cache.
     }
   }
-  const rounds = options.rounds ?? 3;
-  const inSandbox = await runBatch(sandbox, {
-    code: CALIBRATION_PROGRAM,
-    inputs: Array.from({ length: rounds }, () => ""),
-    timeLimitMs: 60_000,
-  });
-  const sandboxTimes = inSandbox.map((r) => Number(r.stdout.trim())).filter((ms) => ms > 0);
-  if (sandboxTimes.length === 0) {
-    throw new Error(
-      `Cannot calibrate the sandbox: the reference program failed (${inSandbox[0]?.status})`,
-    );
+  const rounds = options.rounds ?? 5;
+  // Interleave the two sides so that both see the same machine load; keep the best of each.
+  const sandboxTimes: number[] = [];
+  const nativeTimes: number[] = [];
+  let nativeWorks = true;
+  for (let i = 0; i < rounds; i++) {
+    const [result] = await runBatch(sandbox, {
+      code: CALIBRATION_PROGRAM,
+      inputs: [""],
+      timeLimitMs: 60_000,
+    });
+    const ms = Number(result?.stdout.trim());
+    if (!(ms > 0)) {
+      throw new Error(
+        `Cannot calibrate the sandbox: the reference program failed (${result?.status})`,
+      );
+    }
+    sandboxTimes.push(ms);
+    if (nativeWorks) {
+      const native = await nativeMs(python);
+      if (native === null) nativeWorks = false;
+      else nativeTimes.push(native);
+    }
   }
   const sandboxMs = Math.min(...sandboxTimes);
-  const nativeTimes: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const ms = await nativeMs(python);
-    if (ms === null) break;
-    nativeTimes.push(ms);
-  }
   const native = nativeTimes.length ? Math.min(...nativeTimes) : null;
   const calibration: SpeedCalibration = {
     factor: native === null ? DEFAULT_SPEED_FACTOR : Math.max(1, round2(sandboxMs / native)),
