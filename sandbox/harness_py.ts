@@ -17,6 +17,7 @@ export const WARM_MODULES = [
   "collections",
   "copy",
   "dataclasses",
+  "datetime",
   "decimal",
   "fractions",
   "functools",
@@ -89,6 +90,14 @@ def _is_bridge(name):
 
 def _capture():
     global _pristine
+    # Modules with a lazy __getattr__ (typing, ...) cache names on first use: load them now.
+    for module in list(sys.modules.values()):
+        if isinstance(module, type(sys)) and "__getattr__" in module.__dict__ and not _is_bridge(module.__name__):
+            for name in module.__dict__.get("__all__", ()):
+                try:
+                    getattr(module, name)
+                except Exception:
+                    pass
     modules = dict(sys.modules)
     dicts = {}
     for name in _watched:
