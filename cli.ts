@@ -11,6 +11,12 @@ import { runScore } from "./cli/score.ts";
 import { runList } from "./cli/list.ts";
 import { runDemo } from "./cli/demo.ts";
 import { runGrade } from "./cli/grade.ts";
+import {
+  type CodeGradeLine,
+  type CodeScorer,
+  createCodeScorer,
+  gradeCodeLine,
+} from "./scoring/code/mod.ts";
 import { VERSION } from "./version.ts";
 
 const HELP = `skyeval ${VERSION}: evaluate LLMs on reasoning benchmarks (SkyThought-compatible)
@@ -35,8 +41,18 @@ async function main(args: string[], io: CommandIO): Promise<number> {
       return await runEvaluate(command, rest, io);
     case "score":
       return await runScore(rest, io);
-    case "grade":
-      return await runGrade(rest, { ...io, stderr: io.stderr });
+    case "grade": {
+      // The sandbox starts only when the first code line arrives.
+      let scorer: Promise<CodeScorer> | undefined;
+      try {
+        return await runGrade(rest, io, {
+          codeScorer: async (line) =>
+            gradeCodeLine(await (scorer ??= createCodeScorer()), line as unknown as CodeGradeLine),
+        });
+      } finally {
+        if (scorer) await (await scorer).close();
+      }
+    }
     case "list":
       return await runList(rest, io);
     case "demo":
