@@ -92,6 +92,8 @@ if (import.meta.main) {
     print: (line) => Deno.stdout.writeSync(encoder.encode(line + "\n")),
     env: (name) => Deno.env.get(name),
     isTerminal: Deno.stderr.isTerminal(),
+    status: (line) =>
+      Deno.stderr.writeSync(encoder.encode(line === null ? "\n" : `\r\x1b[2K${line}`)),
     signal: controller.signal,
   };
   let code: number;

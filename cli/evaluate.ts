@@ -149,12 +149,13 @@ export async function runEvaluate(
   if (Object.keys(taskArgs).length) {
     task = { ...task, config: withTaskArgs(task.config, taskArgs, task.name) };
   }
-  const model = resolveModelConfig(flags.model, await loadModelCatalog(), {
+  const catalog = await loadModelCatalog();
+  const model = resolveModelConfig(flags.model, catalog, {
     systemPromptName: flags["system-prompt-name"] ?? null,
     systemPrompt: unescapeFlag(flags["system-prompt"]) ?? null,
     assistantPrefill: unescapeFlag(flags["assistant-prefill"]) ?? null,
   });
-  if (!model.system_prompt && !(flags.model in (await loadModelCatalog()).models)) {
+  if (!model.system_prompt && !(flags.model in catalog.models)) {
     io.stderr(`note: model "${flags.model}" has no configured system prompt; none is sent`);
   }
 

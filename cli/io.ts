@@ -17,6 +17,8 @@ export interface CommandIO {
   env: (name: string) => string | undefined;
   /** Whether stderr is a terminal (progress bars redraw in place). */
   isTerminal: boolean;
+  /** Redraws one status line in place on the terminal; `null` ends it with a newline. */
+  status: (line: string | null) => void;
   /** Aborts on Ctrl-C. */
   signal: AbortSignal;
 }

@@ -26,7 +26,7 @@ export function progressReporter(io: CommandIO, total: number) {
       const line = `${p.done}/${p.total} samples, ${seconds.toFixed(0)}s` +
         (judged ? `, running accuracy ${((correct / judged) * 100).toFixed(1)}%` : "");
       if (io.isTerminal) {
-        Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[2K${line}`));
+        io.status(line);
         drawn = true;
       } else {
         const decile = Math.floor((p.done / total) * 10);
@@ -37,7 +37,7 @@ export function progressReporter(io: CommandIO, total: number) {
       }
     },
     done(): void {
-      if (drawn) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+      if (drawn) io.status(null);
     },
   };
 }
