@@ -27,6 +27,9 @@ b = "".join(str(x % 10) for x in a[:50000])
 print((time.perf_counter() - t) * 1000)
 `;
 
+/** Bumped when the program or the method changes, so stale cached factors are not reused. */
+const CALIBRATION_VERSION = "v2";
+
 /** A measured (or assumed) speed factor. */
 export interface SpeedCalibration {
   /** Sandbox time / native time, at least 1. */
@@ -63,7 +66,7 @@ export async function calibrateSpeedFactor(
   options: { python?: string; rounds?: number; cacheFile?: string; key?: string } = {},
 ): Promise<SpeedCalibration> {
   const python = options.python ?? "/usr/bin/python3";
-  const key = `${options.key ?? sandbox.name}|${python}`;
+  const key = `${CALIBRATION_VERSION}|${options.key ?? sandbox.name}|${python}`;
   if (options.cacheFile) {
     try {
       const cached = JSON.parse(await Deno.readTextFile(options.cacheFile));
