@@ -361,6 +361,7 @@ class PyodideSandboxPool implements PyodideSandbox {
     let crashesWithoutProgress = 0;
     while (message.start < req.inputs.length && !stopped) {
       const process = await this.#acquire();
+      const segmentStart = message.start;
       message.id = this.#nextId++;
       let outcome: Outcome;
       try {
@@ -369,7 +370,7 @@ class PyodideSandboxPool implements PyodideSandbox {
         this.#replaceInBackground(process);
         throw error;
       }
-      crashesWithoutProgress = outcome.next === message.start ? crashesWithoutProgress + 1 : 0;
+      crashesWithoutProgress = outcome.next === segmentStart ? crashesWithoutProgress + 1 : 0;
       message.start = outcome.next;
       if (outcome.replace) this.#replaceInBackground(process);
       else this.#release(process);
