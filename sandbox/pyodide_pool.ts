@@ -392,6 +392,7 @@ class PyodideSandboxPool implements PyodideSandbox {
       let startedAt = performance.now();
       let watchdog: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
+      let cancelled = false;
       const finish = (outcome: Outcome) => {
         if (settled) return;
         settled = true;
@@ -426,6 +427,20 @@ class PyodideSandboxPool implements PyodideSandbox {
       arm(START_TIMEOUT_MS, () => lost("crash"));
       process.listen((event) => {
         if (settled) return;
+        // Events come in a fixed order; anything else was forged by a program that took over
+        // the worker, and is blamed on the case that was running.
+        const expected = event.ev === "start"
+          ? current < 0 && event.id === message.id && event.i === message.start
+          : event.ev === "result"
+          ? current >= 0 && event.id === message.id && event.i === current
+          : event.ev === "done"
+          ? current < 0 && event.id === message.id
+          : true;
+        if (!expected) {
+          if (current < 0) current = message.start;
+          lost("crash");
+          return;
+        }
         switch (event.ev) {
           case "start":
             current = event.i;
@@ -436,13 +451,20 @@ class PyodideSandboxPool implements PyodideSandbox {
             clearTimeout(watchdog);
             current = -1;
             if (!listener(event.i, event.r)) {
+              cancelled = true;
               process.send({ op: "cancel", id: message.id }).catch(() => {});
             }
             message.start = event.i + 1;
             arm(START_TIMEOUT_MS, () => lost("crash"));
             break;
           case "done":
-            finish({ next: message.inputs.length, replace: event.recycle });
+            if (!cancelled && message.start < message.inputs.length) {
+              // Only a program that took over the worker can end a batch early.
+              current = message.start;
+              lost("crash");
+            } else {
+              finish({ next: message.inputs.length, replace: event.recycle });
+            }
             break;
           case "fatal":
             lost("crash");

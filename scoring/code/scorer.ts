@@ -291,8 +291,9 @@ export async function scoreCode(
       );
       if (crashed && attempt === 0) continue;
       const failing = verdicts.find((v) => v !== "pass");
+      // Tests missing with none failing: the program stopped the harness itself.
       const verdict = failing ??
-        (verdicts.length === plan.tests.length ? "correct" : "infra_error");
+        (verdicts.length === plan.tests.length ? "correct" : "runtime_error");
       return {
         verdict,
         correct: correctnessOf(verdict),

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { type CodeItem, type CodeScorer, createCodeScorer } from "../../scoring/code/mod.ts";
+import {
+  type CodeItem,
+  type CodeScorer,
+  createCodeScorer,
+  scoreCode,
+} from "../../scoring/code/mod.ts";
+import { createPyodideSandbox } from "../../sandbox/pyodide_pool.ts";
 import { gradeCodeLine } from "../../scoring/code/grade_line.ts";
 
 const DATA = new URL("../../../shared/data/code/", import.meta.url);
@@ -258,6 +264,56 @@ Deno.test({
       "print(input()[::-1])\n",
     ]);
     await assert.rejects(() => gradeCodeLine(s, { id: "y", response: "x" } as never), TypeError);
+  },
+});
+
+const HIJACK = `import gc
+for o in gc.get_objects():
+    if hasattr(o, "jsproxies"):
+        g = next(iter(o.jsproxies.values())).constructor.constructor("return globalThis")()
+        ACTION
+print(input())
+`;
+
+Deno.test({
+  name: "score() fails a program that kills or hijacks its sandbox process (never unscored)",
+  ...opts,
+  fn: async () => {
+    const s = await scorer();
+    const tests = { inputs: ["1\n", "2\n"], outputs: ["1\n", "2\n"] };
+    for (
+      const action of [
+        "g.Deno.exit(0)",
+        `g.postMessage(g.JSON.parse('{"ev": "done", "id": 0, "heapBytes": 0, "recycle": false}'))`,
+        `g.postMessage(g.JSON.parse('{"ev": "result", "id": 0, "i": 1, "r": {"status": "ok", "exitCode": 0, "stdout": "2\\\\n", "stderr": "", "wallMs": 1}}'))`,
+      ]
+    ) {
+      const score = await s.score({
+        family: "apps",
+        response: fence(HIJACK.replace("ACTION", action)),
+        tests,
+        timeLimitSeconds: 0.3,
+      });
+      assert.equal(score.correct, false, `${action}: ${score.verdict}`);
+    }
+    const ok = await s.score({ family: "apps", response: fence("print(input())"), tests });
+    assert.equal(ok.verdict, "correct");
+  },
+});
+
+Deno.test({
+  name: "scoreCode() reports infra_error, unscored, when the sandbox itself fails",
+  ...opts,
+  fn: async () => {
+    const sandbox = await createPyodideSandbox({ workers: 1 });
+    await sandbox.close();
+    const score = await scoreCode(sandbox, {
+      family: "apps",
+      response: fence("print(1)"),
+      tests: { inputs: [""], outputs: ["1"] },
+    });
+    assert.deepEqual([score.verdict, score.correct], ["infra_error", null]);
+    assert.match(score.detail ?? "", /Sandbox failed/);
   },
 });
 
