@@ -32,7 +32,7 @@ import {
 
 /** Options of {@linkcode createPyodideSandbox}. */
 export interface PyodideSandboxOptions {
-  /** Sandbox processes (default: 2, at most the CPU count). */
+  /** Sandbox processes (default: the CPU count, at most 8). */
   workers?: number;
   /** Hard memory cap of each interpreter, in MiB (default 1024). */
   memoryLimitMiB?: number;
@@ -512,7 +512,7 @@ class PyodideSandboxPool implements PyodideSandbox {
 export async function createPyodideSandbox(
   options: PyodideSandboxOptions = {},
 ): Promise<PyodideSandbox> {
-  const workers = options.workers ?? Math.max(1, Math.min(2, navigator.hardwareConcurrency ?? 2));
+  const workers = options.workers ?? Math.max(1, Math.min(8, navigator.hardwareConcurrency ?? 2));
   if (!Number.isInteger(workers) || workers < 1) {
     throw new RangeError(
       `Cannot create the sandbox: workers "${workers}" must be a positive integer`,
