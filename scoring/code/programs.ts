@@ -84,6 +84,7 @@ export function withHeader(header: string, code: string): string {
  * A stdin program: `source` compiled and run as `__main__`. When it does not
  * compile only because of a top-level `return`, it is wrapped into
  * `def code(): ...; code()` as the APPS runner does (imports stay on top).
+ * Threads run in place (`start()` calls `run()`), since the sandbox has none.
  */
 export function stdinProgram(source: string): string {
   return `import sys as _sys
@@ -119,7 +120,17 @@ def _skyeval_compile():
 
 _skyeval_code = _skyeval_compile()
 del _skyeval_compile, _skyeval_wrap, _SOURCE
-exec(_skyeval_code)
+
+# The sandbox has no threads; run the common "threading.Thread(target=main).start()" in place.
+import threading as _threading
+_skyeval_threads = (_threading.Thread.start, _threading.Thread.join, _threading.stack_size)
+_threading.Thread.start = lambda self: self.run()
+_threading.Thread.join = lambda self, timeout=None: None
+_threading.stack_size = lambda size=0: 0
+try:
+    exec(_skyeval_code)
+finally:
+    _threading.Thread.start, _threading.Thread.join, _threading.stack_size = _skyeval_threads
 `;
 }
 

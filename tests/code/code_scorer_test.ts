@@ -79,6 +79,14 @@ Deno.test({
       tests: { inputs: ["5\n", "1\n"], outputs: ["5\n", "0\n"] },
     });
     assert.equal(topLevelReturn.verdict, "correct", "the APPS def code() wrapper");
+    const threaded = await s.score({
+      family: "apps",
+      response: fence(
+        "import sys, threading\nsys.setrecursionlimit(10**6)\nthreading.stack_size(2**26)\ndef main():\n    def f(n): return 0 if n == 0 else 1 + f(n - 1)\n    print(f(int(input())))\nt = threading.Thread(target=main)\nt.start()\nt.join()",
+      ),
+      tests: { inputs: ["50000\n"], outputs: ["50000\n"] },
+    });
+    assert.equal(threaded.verdict, "correct", "the threading idiom for deep recursion");
   },
 });
 
