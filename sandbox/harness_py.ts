@@ -39,6 +39,7 @@ export const WARM_MODULES = [
 /** The harness module source. */
 export const HARNESS_SOURCE = String.raw`
 import builtins, decimal, gc, io, os, signal, sys, time, traceback, warnings
+from operator import is_not as _is_not
 
 HOME = os.getcwd()
 _RECURSION_LIMIT = sys.getrecursionlimit()
@@ -47,10 +48,6 @@ _program = None
 
 # Watched state, captured on the first begin_program() of an interpreter.
 _pristine = None
-_watched = ("builtins", "sys", "os", "io", "__future__", "abc", "array", "bisect", "collections",
-            "copy", "dataclasses", "decimal", "fractions", "functools", "heapq", "itertools",
-            "json", "math", "operator", "random", "re", "statistics", "string", "time",
-            "traceback", "typing")
 _BRIDGES = ("js", "pyodide", "pyodide_js", "_pyodide", "_pyodide_core")
 # Ways to reach the JS objects Pyodide keeps: the process may have been tampered with.
 _RECYCLE_EVENTS = frozenset((
@@ -99,16 +96,16 @@ def _capture():
                 except Exception:
                     pass
     modules = dict(sys.modules)
-    dicts = {}
-    for name in _watched:
-        module = modules.get(name)
-        if module is not None:
-            dicts[name] = dict(module.__dict__)
-    sizes = {name: len(m.__dict__) for name, m in modules.items() if isinstance(m, type(sys))}
+    # Every module's namespace, to compare by identity after each program.
+    namespaces = []
+    for name, module in modules.items():
+        if isinstance(module, type(sys)) and not _is_bridge(name) and name != __name__:
+            d = module.__dict__
+            namespaces.append((d, tuple(d.keys()), tuple(d.values())))
     _pristine = {
         "modules": modules,
-        "dicts": dicts,
-        "sizes": sizes,
+        "namespaces": namespaces,
+        "excepthook": sys.excepthook,
         "meta_path": list(sys.meta_path),
         "path": list(sys.path),
         "path_hooks": list(sys.path_hooks),
@@ -148,21 +145,14 @@ def end_program():
             del sys.modules[name]
     sys.modules.update(_hidden)
     sys.meta_path[:] = p["meta_path"]
-    sys.excepthook = p["dicts"]["sys"]["excepthook"]
+    sys.excepthook = p["excepthook"]
     if _taint:
         return _taint
     for name, module in p["modules"].items():
         if sys.modules.get(name) is not module:
             return "restore"
-    for name, saved in p["dicts"].items():
-        current = p["modules"][name].__dict__
-        if len(current) != len(saved):
-            return "restore"
-        for key, value in saved.items():
-            if current.get(key, _watched) is not value:
-                return "restore"
-    for name, size in p["sizes"].items():
-        if len(p["modules"][name].__dict__) != size:
+    for namespace, keys, values in p["namespaces"]:
+        if len(namespace) != len(keys) or any(map(_is_not, map(namespace.get, keys), values)):
             return "restore"
     if (sys.path != p["path"] or sys.path_hooks != p["path_hooks"]
             or dict(os.environ) != p["environ"] or repr(decimal.DefaultContext) != p["decimal"]):

@@ -253,6 +253,9 @@ raise RuntimeError(out)`,
       { stdin: "fresh\n" },
     );
     assert.equal(r.stdout, "fresh 3.141592653589793 True 0.3333333333333333333333333333 False\n");
+    await run("import posixpath\nposixpath.join = lambda *a: 'patched'");
+    const p = await run("import os\nprint(os.path.join('a', 'b'))");
+    assert.equal(p.stdout, "a/b\n");
   });
 
   test("runBatch() runs each input as a fresh __main__ with its own stdin", async () => {
