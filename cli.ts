@@ -89,7 +89,15 @@ if (import.meta.main) {
     stdin: Deno.stdin.readable,
     stdout: Deno.stdout.writable,
     stderr: (line) => console.error(line),
-    print: (line) => Deno.stdout.writeSync(encoder.encode(line + "\n")),
+    print: (line) => {
+      try {
+        Deno.stdout.writeSync(encoder.encode(line + "\n"));
+      } catch (error) {
+        // The reader went away (`skyeval list tasks | head`): nothing left to say.
+        if (error instanceof Deno.errors.BrokenPipe) Deno.exit(0);
+        throw error;
+      }
+    },
     env: (name) => Deno.env.get(name),
     isTerminal: Deno.stderr.isTerminal(),
     status: (line) =>
