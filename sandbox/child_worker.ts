@@ -26,8 +26,11 @@ interface Pyodide {
   setStderr(options: { write(buffer: Uint8Array): number }): void;
   makeMemorySnapshot(): Uint8Array;
   FS: {
-    writeFile(path: string, data: string): void;
+    writeFile(path: string, data: string | Uint8Array): void;
     mkdirTree(path: string): void;
+    getStream(fd: number): unknown;
+    close(stream: unknown): void;
+    open(path: string, flags: number): { fd: number };
   };
   _module: { HEAP8: Int8Array };
 }
@@ -46,6 +49,8 @@ interface Instance {
   fdOut: Uint8Array[];
   fdErr: Uint8Array[];
   fdBytes: number;
+  fdLimit: number;
+  fdExceeded: boolean;
   dead: boolean;
 }
 
@@ -54,6 +59,7 @@ const scope = self as any;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 const FD_CAP = 1 << 20;
+const STDIN_FILE = "/tmp/.stdin";
 /** An interpreter whose heap grew past this is replaced, to give the memory back. */
 const RESTORE_HEAP_BYTES = 256 * 1024 * 1024;
 
@@ -109,6 +115,8 @@ function instanceOf(py: Pyodide): Instance {
     fdOut: [],
     fdErr: [],
     fdBytes: 0,
+    fdLimit: FD_CAP,
+    fdExceeded: false,
     dead: false,
   };
   py.setInterruptBuffer(new Int32Array(control.buffer, CONTROL.signal * 4, 1));
@@ -120,15 +128,20 @@ function instanceOf(py: Pyodide): Instance {
       return n;
     },
   });
-  const sink = (chunks: Uint8Array[]) => (buffer: Uint8Array) => {
-    if (instance.fdBytes < FD_CAP) {
-      chunks.push(buffer.slice(0, FD_CAP - instance.fdBytes));
-      instance.fdBytes += buffer.length;
+  const sink = (chunks: () => Uint8Array[]) => (buffer: Uint8Array) => {
+    const room = instance.fdLimit - instance.fdBytes;
+    if (buffer.length > room) {
+      if (room > 0) chunks().push(buffer.slice(0, room));
+      instance.fdBytes = instance.fdLimit;
+      instance.fdExceeded = true;
+      throw new Error("output limit exceeded");
     }
+    chunks().push(buffer.slice());
+    instance.fdBytes += buffer.length;
     return buffer.length;
   };
-  py.setStdout({ write: sink(instance.fdOut) });
-  py.setStderr({ write: sink(instance.fdErr) });
+  py.setStdout({ write: sink(() => instance.fdOut) });
+  py.setStderr({ write: sink(() => instance.fdErr) });
   return instance;
 }
 
@@ -160,12 +173,32 @@ function prepare(instance: Instance, msg: BatchMessage): string | null {
   return (instance.setProgram(msg.code) as string | undefined) ?? null;
 }
 
+/**
+ * Make fd 0 a regular file holding the case's input, as a judge's `< input`
+ * redirect does, so `os.fstat(0).st_size` and `os.read(0, n)` work.
+ */
+function stdinAsFile(instance: Instance): void {
+  const fs = instance.py.FS;
+  try {
+    fs.writeFile(STDIN_FILE, instance.stdin);
+    const current = fs.getStream(0);
+    if (current) fs.close(current);
+    const stream = fs.open(STDIN_FILE, 0);
+    if (stream.fd !== 0) fs.close(stream);
+  } catch {
+    // Keep the stdin device (fed from instance.stdin) if the file cannot be set up.
+  }
+}
+
 function runCase(instance: Instance, msg: BatchMessage, index: number): RunResult {
   instance.stdin = encoder.encode(msg.inputs[index]);
   instance.stdinPos = 0;
+  stdinAsFile(instance);
   instance.fdOut = [];
   instance.fdErr = [];
   instance.fdBytes = 0;
+  instance.fdLimit = msg.outputLimitBytes;
+  instance.fdExceeded = false;
   const started = performance.now();
   let result: RunResult;
   try {
@@ -199,6 +232,9 @@ function runCase(instance: Instance, msg: BatchMessage, index: number): RunResul
   } catch (error) {
     instance.dead = true;
     result = fatalResult(instance, error, performance.now() - started);
+  }
+  if (instance.fdExceeded && result.status !== "timeout") {
+    result = { ...result, status: "output_limit", exitCode: null, error: "output limit exceeded" };
   }
   if (result.wallMs > msg.timeLimitMs && result.status !== "timeout") {
     result = { ...result, status: "timeout", exitCode: null };

@@ -171,6 +171,23 @@ class OutputLimitExceeded(BaseException):
     pass
 
 
+class Stream(io.TextIOWrapper):
+    """A standard stream with the real fd number, name and mode (for fast-IO templates)."""
+
+    def __init__(self, buffer, fd, name, mode, **options):
+        super().__init__(buffer, **options)
+        self._fd = fd
+        self.mode = mode
+        self._name = name
+
+    def fileno(self):
+        return self._fd
+
+    @property
+    def name(self):
+        return self._name
+
+
 class CappedBuffer(io.BytesIO):
     def __init__(self, cap):
         super().__init__()
@@ -215,9 +232,9 @@ def run_case(stdin, out_cap, err_cap):
     """Run the compiled program once. Returns [status, exit_code, stdout, stderr, ms, error]."""
     out = CappedBuffer(out_cap)
     err = CappedBuffer(err_cap)
-    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8", "surrogatepass")), encoding="utf-8")
-    stdout = io.TextIOWrapper(out, encoding="utf-8", errors="backslashreplace", newline="\n")
-    stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", newline="\n", write_through=True)
+    sys.stdin = Stream(io.BytesIO(stdin.encode("utf-8", "surrogatepass")), 0, "<stdin>", "r", encoding="utf-8")
+    stdout = Stream(out, 1, "<stdout>", "w", encoding="utf-8", errors="backslashreplace", newline="\n")
+    stderr = Stream(err, 2, "<stderr>", "w", encoding="utf-8", errors="backslashreplace", newline="\n", write_through=True)
     sys.stdout, sys.stderr = stdout, stderr
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": "<program>"}
     status, code, error = "ok", 0, None
@@ -226,10 +243,12 @@ def run_case(stdin, out_cap, err_cap):
         try:
             exec(_program, namespace)
         finally:
-            try:
-                stdout.flush()
-            except BaseException:
-                pass
+            # As at interpreter exit: flush whatever sys.stdout is now (a program's fast-IO wrapper).
+            for stream in (sys.stdout, stdout):
+                try:
+                    stream.flush()
+                except BaseException:
+                    pass
     except SystemExit as exc:
         status = "exit"
         arg = exc.code

@@ -60,6 +60,11 @@ export function registerSandboxConformance(
     const c = await run("input()");
     assert.equal(c.status, "exception");
     assert.match(c.error ?? "", /^EOFError/);
+    const d = await run(
+      "import os, sys\ndata = os.read(sys.stdin.fileno(), os.fstat(0).st_size)\nos.write(sys.stdout.fileno(), data[::-1])",
+      { stdin: "abc" },
+    );
+    assert.equal(d.stdout, "cba", "fast-IO templates read fd 0 and write fd 1");
   });
 
   test("run() reports exit codes", async () => {
@@ -128,6 +133,14 @@ export function registerSandboxConformance(
     const r = await run("while True:\n    print('x' * 1000)", { outputLimitBytes: 100_000 });
     assert.equal(r.status, "output_limit");
     assert.ok(r.stdout.length <= 100_000 && r.stdout.length > 50_000, `${r.stdout.length}`);
+    const fd = await run(
+      "import os\nwhile True:\n    try:\n        os.write(1, b'y' * 1000)\n    except OSError:\n        pass",
+      {
+        outputLimitBytes: 100_000,
+      },
+    );
+    assert.ok(fd.status === "output_limit" || fd.status === "timeout", fd.status);
+    assert.ok(fd.stdout.length <= 100_000, `${fd.stdout.length}`);
     await stillWorks();
   });
 
