@@ -84,6 +84,9 @@ export function sandboxFlags(readDir: string): string[] {
     "--deny-run",
     "--deny-ffi",
     "--deny-sys",
+    // C-level recursion (lru_cache, deep comparisons) runs on the worker thread's native stack,
+    // about 4 MiB in Deno 2.9; V8's default limit of ~1 MiB stops it 3x sooner than needed.
+    "--v8-flags=--stack-size=3600",
   ];
 }
 

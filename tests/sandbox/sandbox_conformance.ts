@@ -96,6 +96,20 @@ export function registerSandboxConformance(
     await stillWorks();
   });
 
+  test("run() allows deep recursion, in Python and through C (lru_cache)", async () => {
+    const plain = await run(
+      "import sys\nsys.setrecursionlimit(10**6)\ndef g(n): return 0 if n == 0 else 1 + g(n - 1)\nprint(g(100000))",
+      { timeLimitMs: Math.max(limit, 10_000) },
+    );
+    assert.equal(plain.stdout, "100000\n", JSON.stringify(plain));
+    const cached = await run(
+      "import sys\nfrom functools import lru_cache\nsys.setrecursionlimit(10**6)\n@lru_cache(None)\ndef f(n): return n if n < 2 else f(n - 1) + f(n - 2)\nprint(f(2000) % 1000)",
+      { timeLimitMs: Math.max(limit, 10_000) },
+    );
+    assert.equal(cached.stdout, "125\n", JSON.stringify(cached).slice(0, 300));
+    await stillWorks();
+  });
+
   for (
     const [title, code] of [
       ["a plain infinite loop", "while True: pass"],
