@@ -1,7 +1,8 @@
 /**
- * The Pyodide worker inside a sandbox process. It restores a fresh
- * interpreter from the memory snapshot for every batch, runs the harness
- * once per case, and posts each result as soon as it exists. The child's main
+ * The Pyodide worker inside a sandbox process. Each batch runs in a clean
+ * interpreter: the previous one after the harness has reset and checked it,
+ * or a fresh one restored from the memory snapshot. It runs the harness once
+ * per case and posts each result as soon as it exists. The child's main
  * thread watches the clock and writes the interrupt buffer.
  *
  * Permissions: read of the asset directory only (inherited from the child).
