@@ -130,7 +130,12 @@ export async function preparePyodideAssets(
   );
   const key = `${version}-mem${memoryLimitMiB}-${await sourceHash(sources)}`;
   const dir = join(cacheDir, key) + "/";
-  if (await exists(join(dir, "snapshot.bin"))) return { dir, version, memoryLimitMiB };
+  if (await exists(join(dir, "snapshot.bin"))) {
+    // Mark it as in use, so that pruning by other versions leaves it alone.
+    const now = new Date();
+    await Deno.utime(dir, now, now).catch(() => {});
+    return { dir, version, memoryLimitMiB };
+  }
 
   await Deno.mkdir(cacheDir, { recursive: true });
   const tmp = await Deno.makeTempDir({ dir: cacheDir, prefix: ".tmp-" }) + "/";
@@ -163,5 +168,22 @@ export async function preparePyodideAssets(
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw error;
   }
+  await pruneStale(cacheDir, `${version}-mem${memoryLimitMiB}-`, key);
   return { dir, version, memoryLimitMiB };
+}
+
+/** Remove builds of other harness versions for the same cap unused for a day, and old temporaries. */
+async function pruneStale(cacheDir: string, prefix: string, keep: string): Promise<void> {
+  const DAY = 86_400_000;
+  try {
+    for await (const entry of Deno.readDir(cacheDir)) {
+      if (!entry.isDirectory || entry.name === keep) continue;
+      if (!entry.name.startsWith(prefix) && !entry.name.startsWith(".tmp-")) continue;
+      const path = join(cacheDir, entry.name);
+      const age = Date.now() - ((await Deno.stat(path)).mtime?.getTime() ?? Date.now());
+      if (age > DAY) await Deno.remove(path, { recursive: true }).catch(() => {});
+    }
+  } catch {
+    // Pruning is best effort.
+  }
 }
