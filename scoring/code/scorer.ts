@@ -263,6 +263,16 @@ export async function scoreCode(
   options: { speedFactor?: number; maxTestsPerResponse?: number; memoryLimitMiB?: number } = {},
 ): Promise<Score> {
   const code = extractCode(item.response);
+  // Without tests nothing can be judged, whatever the response holds.
+  let tests: CodeTests | LcbTest[];
+  try {
+    tests = parseTests(item.tests);
+  } catch (error) {
+    return unscored(code, (error as Error).message);
+  }
+  if ((Array.isArray(tests) ? tests.length : tests?.inputs?.length ?? 0) === 0) {
+    return unscored(code, "no tests");
+  }
   if (code === null) {
     return {
       verdict: "no_code",
@@ -311,7 +321,7 @@ export async function scoreCode(
   return unscored(code, `Sandbox failed: ${(lastError as Error)?.message ?? "process died twice"}`);
 }
 
-function unscored(code: string, detail: string): Score {
+function unscored(code: string | null, detail: string): Score {
   return { verdict: "infra_error", correct: null, extracted: code, detail };
 }
 

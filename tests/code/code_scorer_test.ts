@@ -66,6 +66,12 @@ Deno.test({
       timeLimitSeconds: 0.2,
     });
     assert.equal(slow.verdict, "timeout");
+    const noTests = await s.score({
+      family: "apps",
+      response: fence("print(1)"),
+      tests: { inputs: [], outputs: [] },
+    });
+    assert.deepEqual([noTests.verdict, noTests.correct], ["infra_error", null]);
     const none = await s.score({
       family: "apps",
       response: "I cannot solve this.",
