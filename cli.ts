@@ -47,7 +47,10 @@ async function main(args: string[], io: CommandIO): Promise<number> {
       try {
         return await runGrade(rest, io, {
           codeScorer: async (line) =>
-            gradeCodeLine(await (scorer ??= createCodeScorer()), line as unknown as CodeGradeLine),
+            gradeCodeLine(
+              await (scorer ??= createCodeScorer({ handleSignals: false })),
+              line as unknown as CodeGradeLine,
+            ),
         });
       } finally {
         if (scorer) await (await scorer).close();

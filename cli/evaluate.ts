@@ -313,10 +313,10 @@ export async function runEvaluate(
     progress.done();
     await log.close();
     const summary = await writeRunFiles(runDir, records, context(scoring ? "scored" : "generated"));
-    if (scoring) await scoring.close();
     report(io, summary, runDir);
     return summary.errored_samples > 0 ? 1 : 0;
   } finally {
+    await scoring?.close();
     await backend.close();
   }
 }

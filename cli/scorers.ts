@@ -44,7 +44,7 @@ export function chooseScorers(
   let code: Promise<CodeScorer> | undefined;
   let codeInfo: CodeScorer["info"] | undefined;
   const startCode = () => {
-    code ??= createCodeScorer().then((scorer) => {
+    code ??= createCodeScorer({ handleSignals: false }).then((scorer) => {
       codeInfo = scorer.info;
       return scorer;
     });

@@ -86,6 +86,12 @@ export interface CodeScorerOptions {
   speedFactor?: number;
   /** Native interpreter for the calibration (default `/usr/bin/python3`). */
   python?: string;
+  /**
+   * Whether the sandbox it starts kills its processes and re-raises on
+   * SIGINT/SIGTERM (default true); a caller that handles signals itself and
+   * calls `close()` passes false.
+   */
+  handleSignals?: boolean;
 }
 
 const DEFAULT_LIMIT_SECONDS: Record<CodeFamily, number> = {
@@ -347,6 +353,7 @@ export async function createCodeScorer(options: CodeScorerOptions = {}): Promise
     await createPyodideSandbox({
       workers: options.workers,
       memoryLimitMiB: options.memoryLimitMiB,
+      handleSignals: options.handleSignals,
     });
   let speedFactor = options.speedFactor;
   if (speedFactor === undefined) {

@@ -88,3 +88,65 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "evaluate interrupted with SIGINT saves its results files and exits 130",
+  ignore: !HAVE_DATA,
+  async fn() {
+    const bench = (await readJsonl<{ problem: string; answer: string }>(
+      `${DATA}benchmarks/math500.jsonl`,
+    )).slice(0, 30);
+    const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
+    await Deno.writeTextFile(dataset, bench.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const answers = new Map(bench.map((r) => [r.problem, `So $\\boxed{${r.answer}}$.`]));
+    const server = await startReplayServer(answers, { latencyMs: 80 });
+    const resultDir = await Deno.makeTempDir();
+    try {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--quiet",
+          `${ROOT}cli.ts`,
+          "evaluate",
+          ...taskFlags("math500", "test/model", server.url),
+          "--dataset-path",
+          dataset,
+          "--concurrency",
+          "1",
+          "--result-dir",
+          resultDir,
+        ],
+        cwd: ROOT,
+        env: { NO_COLOR: "1" },
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      let runDir: string | null = null;
+      for (let i = 0; i < 400; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        try {
+          runDir ??= await onlyRunDir(resultDir);
+          if ((await Deno.readTextFile(`${runDir}/samples.jsonl`)).split("\n").length > 4) break;
+        } catch { /* not there yet */ }
+      }
+      child.kill("SIGINT");
+      const status = await child.status;
+      const stderr = new TextDecoder().decode(
+        (await new Response(child.stderr).arrayBuffer()) as ArrayBuffer,
+      );
+      assertEquals(status.code, 130, stderr);
+      if (!stderr.includes("--resume-from")) throw new Error(`no resume hint in: ${stderr}`);
+      const saved = await readJsonl<{ id: string }>(`${runDir}/samples.jsonl`);
+      const results = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));
+      assertEquals(Object.keys(results).sort(), saved.map((r) => r.id).sort());
+      const summary = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
+      assertEquals(summary.status, "running");
+      assertEquals(summary.num_samples, saved.length);
+    } finally {
+      await server.close();
+      await Deno.remove(resultDir, { recursive: true });
+      await Deno.remove(dataset);
+    }
+  },
+});
