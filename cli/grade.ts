@@ -19,6 +19,7 @@ import {
   tsAnswerGrader,
 } from "../scoring/answer/mod.ts";
 import { type NativeAnswerGrader, openNativeAnswerGrader } from "../native/mod.ts";
+import { concatBytes } from "../core/bytes.ts";
 
 /** Help text of `skyeval grade`. */
 export const gradeHelp =
@@ -259,7 +260,7 @@ function chunkReader(stream: ReadableStream<Uint8Array>, chunkBytes: number): Ch
         size += r.value.length;
         if (!newline && r.value.lastIndexOf(10) >= 0) newline = true;
       }
-      let all: Uint8Array = parts.length === 1 ? parts[0] : concat(parts);
+      let all: Uint8Array = parts.length === 1 ? parts[0] : concatBytes(parts);
       if (first && all.length >= 3 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf) {
         all = all.subarray(3);
       }
@@ -277,18 +278,6 @@ function chunkReader(stream: ReadableStream<Uint8Array>, chunkBytes: number): Ch
       reader.releaseLock();
     },
   };
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of pieces) size += p.length;
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const p of pieces) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /**
@@ -349,7 +338,7 @@ async function finishNativeChunk(
   const resolved = await Promise.all(pieces);
   // Drop the one-byte 'O' tags of the native records.
   const stripped = resolved.map((piece) => piece[0] === 79 ? stripTags(piece) : piece);
-  return { bytes: concat(stripped), lines, failure };
+  return { bytes: concatBytes(stripped), lines, failure };
 }
 
 function stripTags(run: Uint8Array): Uint8Array {

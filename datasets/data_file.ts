@@ -6,7 +6,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { looksLikeArrow, parseArrowRows } from "./arrow.ts";
 import { parseCsvRows } from "./csv.ts";
-import { concatBytes, JsonlReader, parseJsonRows } from "./json_rows.ts";
+import { JsonlReader, parseJsonRows } from "./json_rows.ts";
+import { concatBytes } from "../core/bytes.ts";
 import { parseParquetRows } from "./parquet.ts";
 
 /** The data file formats skyeval reads (`arrow` = Arrow IPC as `datasets` saves it). */

@@ -9,7 +9,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { dirname, temporarySibling } from "./disk_cache.ts";
 import { type HubContext, hubRequest, normalizeEtag } from "./hub_http.ts";
-import { concatBytes } from "./json_rows.ts";
+import { concatBytes } from "../core/bytes.ts";
 
 /** A progress report while a file downloads. */
 export interface ProgressEvent {

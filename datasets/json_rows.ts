@@ -4,6 +4,8 @@
  * @module
  */
 
+import { concatBytes } from "../core/bytes.ts";
+
 type Row = Record<string, unknown>;
 
 function isRow(value: unknown): value is Row {
@@ -129,17 +131,4 @@ function columnsToRows(document: Row): Row[] {
     for (const [name, values] of columns) row[name] = (values as unknown[])[i];
     return row;
   });
-}
-
-/** One byte array holding `parts` in order. */
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
