@@ -22,6 +22,12 @@ export { type MultiArgs, parseMultiArgs } from "./core/multi_args.ts";
 export { buildConversation } from "./core/conversation.ts";
 export { indexRows, type PreparedSample, prepareSamples, targetsOf } from "./core/prepare.ts";
 export { type RunOptions, type RunProgress, runSamples, writeRunFiles } from "./core/run.ts";
+export {
+  type DatasetInfo,
+  evaluateRun,
+  type EvaluateRunOptions,
+  type EvaluateRunResult,
+} from "./core/evaluate_run.ts";
 export { configurationOf, DEFAULT_SAMPLING, runHash, type RunSpec } from "./core/run_spec.ts";
 export { readSamples, RUN_FILES, runDirName, SampleLog } from "./core/run_dir.ts";
 export type { ResponseRecord, SampleRecord } from "./core/sample_record.ts";

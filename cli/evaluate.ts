@@ -6,25 +6,16 @@
  * @module
  */
 import { createBackend } from "../backends/mod.ts";
-import { configurationOf, DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
+import { DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
 import { prepareSamples } from "../core/prepare.ts";
-import {
-  isNonEmptyDir,
-  readSamples,
-  RUN_FILES,
-  runDirName,
-  SampleLog,
-  writeJson,
-} from "../core/run_dir.ts";
-import { runSamples, writeRunFiles } from "../core/run.ts";
-import { summarize } from "../core/summary.ts";
-import { hashValue } from "../core/hash.ts";
+import { isNonEmptyDir, RUN_FILES, runDirName } from "../core/run_dir.ts";
+import { evaluateRun } from "../core/evaluate_run.ts";
+import type { Summary } from "../core/summary.ts";
 import { type DatasetSource, datasetSourceOf } from "../datasets/source.ts";
 import { loadDataset, type ProgressEvent } from "../datasets/mod.ts";
 import { loadModelCatalog, resolveModelConfig } from "../models/model_config.ts";
 import { loadTask, withTaskArgs } from "../tasks/registry.ts";
 import type { TaskDefinition } from "../tasks/schema.ts";
-import { VERSION } from "../version.ts";
 import { intFlag, multiArgsFlag, parseFlags, unescapeFlag } from "./flags.ts";
 import { type CommandIO, UsageError } from "./io.ts";
 import { chooseScorers } from "./scorers.ts";
@@ -182,6 +173,9 @@ export async function runEvaluate(
   let end = intFlag("end", flags.end, -1);
   if (flags["as-test"]) end = start + 10;
   const seed = intFlag("seed", flags.seed, 41);
+  const concurrency = flags.concurrency === undefined
+    ? undefined
+    : intFlag("concurrency", flags.concurrency, 1, 1);
 
   const spec: RunSpec = {
     task,
@@ -248,71 +242,33 @@ export async function runEvaluate(
     onLog: io.stderr,
   });
   try {
-    await Deno.mkdir(runDir, { recursive: true });
-    const samplesPath = `${runDir}/${RUN_FILES.samples}`;
-    const existing = flags["resume-from"] ? (await readSamples(samplesPath)).records : new Map();
-    const log = await SampleLog.open(samplesPath, { truncate: flags.overwrite });
-    const fingerprint = {
-      run_hash: hash,
+    const progress = progressReporter(io, samples.length);
+    const { summary, interrupted } = await evaluateRun({
+      spec,
+      samples,
       dataset: {
         origin: dataset.origin,
         files: dataset.files,
-        sha256: dataset.contentHash,
+        contentHash: dataset.contentHash,
         rows: dataset.rows.length,
       },
-      prompt_sha256: await hashValue(samples.map((s) => s.messages)),
-      sampling,
-      backend: { name: backendName, model: flags.model },
-      task_version: task.config.version,
-      skyeval_version: VERSION,
-    };
-    const configuration = configurationOf(spec);
-    const context = (status: "running" | "generated" | "scored") => ({
-      configuration,
-      n,
-      status,
-      scoring: scoring?.describe() ?? null,
-      fingerprint,
-      version: VERSION,
+      backend,
+      runDir,
+      resume: flags["resume-from"] !== undefined,
+      ...(scoring ? { scorers: scoring.scorers, describeScoring: scoring.describe } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      signal: io.signal,
+      onStart: ({ total, alreadyDone }) =>
+        io.stderr(`run folder: ${runDir} (${total} problems x ${n}, ${alreadyDone} already done)`),
+      onProgress: progress.update,
     });
-    await writeJson(
-      `${runDir}/${RUN_FILES.summary}`,
-      summarize([...existing.values()], context("running")),
-    );
-    io.stderr(
-      `run folder: ${runDir} (${samples.length} problems x ${n}, ${existing.size} already done)`,
-    );
-
-    const progress = progressReporter(io, samples.length);
-    let records;
-    try {
-      records = await runSamples(samples, {
-        backend,
-        n,
-        sampling,
-        existing,
-        log,
-        ...(scoring ? { scorers: scoring.scorers } : {}),
-        concurrency: intFlag("concurrency", flags.concurrency, backend.maxConcurrency, 1),
-        signal: io.signal,
-        onProgress: progress.update,
-      });
-    } catch (error) {
-      progress.done();
-      await log.close();
-      if (io.signal.aborted) {
-        const saved = (await readSamples(samplesPath)).records;
-        await writeRunFiles(runDir, [...saved.values()], context("running"));
-        io.stderr(
-          `interrupted: ${saved.size} samples saved; continue with --resume-from ${runDir}`,
-        );
-        return 130;
-      }
-      throw error;
-    }
     progress.done();
-    await log.close();
-    const summary = await writeRunFiles(runDir, records, context(scoring ? "scored" : "generated"));
+    if (interrupted) {
+      io.stderr(
+        `interrupted: ${summary.num_samples} samples saved; continue with --resume-from ${runDir}`,
+      );
+      return 130;
+    }
     report(io, summary, runDir);
     return summary.errored_samples > 0 ? 1 : 0;
   } finally {
@@ -338,7 +294,7 @@ function downloadReporter(io: CommandIO): (event: ProgressEvent) => void {
   };
 }
 
-function report(io: CommandIO, summary: ReturnType<typeof summarize>, runDir: string): void {
+function report(io: CommandIO, summary: Summary, runDir: string): void {
   const parts = [`${summary.num_samples} problems`, `${summary.num_responses} responses`];
   if (summary.status === "scored") {
     parts.push(`accuracy ${(summary.accuracy * 100).toFixed(2)}%`);
