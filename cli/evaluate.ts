@@ -74,7 +74,7 @@ Generation:
 Data:
   --dataset-path PATH         local .jsonl/.json/.parquet/.csv instead of the task's dataset
   --task-args K=V,...         override task file fields, e.g. dataset_split=test
-  --start N / --end N         row range after filtering (end exclusive, negative = all)
+  --start N / --end N         row range after filtering (end exclusive; 0 or negative = all)
   --as-test                   smoke test: 10 rows, max_tokens 2048
   --seed N                    seed for option shuffles (default 41)
   --tasks-dir DIR             extra folder of task files (repeatable)
@@ -133,6 +133,11 @@ export async function runEvaluate(
   }
   if (flags["resume-from"] && flags.overwrite) {
     throw new UsageError("Use either --resume-from or --overwrite, not both");
+  }
+  if (flags["resume-from"] && flags["result-dir"]) {
+    throw new UsageError(
+      "Use either --resume-from DIR (an existing run) or --result-dir DIR (a new one), not both",
+    );
   }
 
   let task = await loadTask(flags.task, { dirs: flags["tasks-dir"] ?? [] });

@@ -22,8 +22,25 @@ export function parseFlags<const T extends FlagSpec>(
   options: T,
   allowPositionals = false,
 ) {
+  // `--end -1` (SkyThought's default spelled out): a value that looks like a
+  // negative number belongs to the option before it.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    const next = args[i + 1];
+    if (name && options[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`--${name}=${next}`);
+      i++;
+    } else joined.push(args[i]);
+  }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals, allowNegative: true });
+    return parseArgs({
+      args: joined,
+      options,
+      strict: true,
+      allowPositionals,
+      allowNegative: true,
+    });
   } catch (error) {
     const message = (error as Error).message.split("\n")[0].replace(/\. To specify.*$/, "");
     throw new UsageError(`${command}: ${message} (see "skyeval ${command} --help")`);

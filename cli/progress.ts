@@ -14,8 +14,14 @@ export function progressReporter(io: CommandIO, total: number) {
   let correct = 0;
   let judged = 0;
   let drawn = false;
+  const errors = new Set<string>();
   return {
     update(p: RunProgress): void {
+      const error = p.record.error;
+      if (error !== undefined && !errors.has(error)) {
+        errors.add(error);
+        io.stderr(`sample ${p.record.id} failed to generate: ${error}`);
+      }
       for (const r of p.record.responses) {
         if (r.correctness !== null && p.record.scored) {
           judged++;

@@ -12,7 +12,7 @@ import type { Backend } from "../backends/backend.ts";
 import { VERSION } from "../version.ts";
 import { hashValue } from "./hash.ts";
 import type { PreparedSample } from "./prepare.ts";
-import { readSamples, RUN_FILES, SampleLog, writeJson } from "./run_dir.ts";
+import { readJson, readSamples, RUN_FILES, RunDirError, SampleLog, writeJson } from "./run_dir.ts";
 import { type RunProgress, runSamples, writeRunFiles } from "./run.ts";
 import { configurationOf, runHash, type RunSpec } from "./run_spec.ts";
 import type { Scorers } from "./score_samples.ts";
@@ -83,6 +83,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
     version: VERSION,
   });
 
+  if (options.resume) await checkSameRun(runDir, fingerprint);
   const log = await SampleLog.open(samplesPath, { truncate: !options.resume });
   await writeJson(
     `${runDir}/${RUN_FILES.summary}`,
@@ -104,7 +105,10 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
     });
   } catch (error) {
     await log.close();
-    if (!options.signal?.aborted) throw error;
+    if (!options.signal?.aborted) {
+      if (!options.resume) await removeIfNothingGenerated(runDir);
+      throw error;
+    }
     const saved = (await readSamples(samplesPath)).records;
     return {
       summary: await writeRunFiles(runDir, [...saved.values()], context("running")),
@@ -114,4 +118,47 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   await log.close();
   const status = options.scorers ? "scored" : "generated";
   return { summary: await writeRunFiles(runDir, records, context(status)), interrupted: false };
+}
+
+/**
+ * Refuses to resume a folder made by a different run: its samples would be
+ * mixed with this run's under the same `_index`.
+ *
+ * @throws {RunDirError} when the recorded configuration or dataset differs.
+ */
+async function checkSameRun(
+  runDir: string,
+  fingerprint: { run_hash: string; dataset: { sha256: string } },
+): Promise<void> {
+  let recorded: { fingerprint?: { run_hash?: string; dataset?: { sha256?: string } } };
+  try {
+    recorded = await readJson(`${runDir}/${RUN_FILES.summary}`) as typeof recorded;
+  } catch (error) {
+    if (error instanceof RunDirError && /does not exist/.test(error.message)) return;
+    throw error;
+  }
+  const hash = recorded.fingerprint?.run_hash;
+  if (hash !== undefined && hash !== fingerprint.run_hash) {
+    throw new RunDirError(
+      `Cannot resume "${runDir}": it was made with a different configuration (run ${hash}, these flags give ${fingerprint.run_hash}); use the flags it was started with`,
+    );
+  }
+  const data = recorded.fingerprint?.dataset?.sha256;
+  if (data && fingerprint.dataset.sha256 && data !== fingerprint.dataset.sha256) {
+    throw new RunDirError(
+      `Cannot resume "${runDir}": the dataset changed since it was started (sha256 ${
+        data.slice(0, 12)
+      }..., now ${fingerprint.dataset.sha256.slice(0, 12)}...)`,
+    );
+  }
+}
+
+/** Removes a new run folder that a failed start left with nothing generated in it. */
+async function removeIfNothingGenerated(runDir: string): Promise<void> {
+  const { records } = await readSamples(`${runDir}/${RUN_FILES.samples}`);
+  if ([...records.values()].some((r) => r.responses.length > 0)) return;
+  for (const file of [RUN_FILES.samples, RUN_FILES.summary]) {
+    await Deno.remove(`${runDir}/${file}`).catch(() => {});
+  }
+  await Deno.remove(runDir).catch(() => {});
 }

@@ -24,7 +24,7 @@ export interface PreparedSample {
 export interface PrepareOptions extends PrepareContext {
   model: ModelConfig;
   start: number;
-  /** Exclusive; negative means to the end. */
+  /** Exclusive; zero or negative means to the end, as in the reference. */
   end: number;
 }
 
@@ -46,7 +46,7 @@ export async function prepareSamples(
   const handler = HANDLERS[task.config.handler];
   let kept = indexRows(rows);
   if (handler.prepare) kept = await handler.prepare(kept, task.config, options);
-  kept = options.end >= 0 ? kept.slice(options.start, options.end) : kept.slice(options.start);
+  kept = options.end > 0 ? kept.slice(options.start, options.end) : kept.slice(options.start);
   return kept.map((row) => ({
     id: row._index,
     row,

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Backend } from "../backends/backend.ts";
+import { type Backend, BackendError } from "../backends/backend.ts";
 import { forEachPooled } from "./pool.ts";
 import type { PreparedSample } from "./prepare.ts";
 import { buildResults } from "./results_file.ts";
@@ -17,6 +17,9 @@ import { RUN_FILES, type SampleLog, writeJson } from "./run_dir.ts";
 import type { SampleRecord } from "./sample_record.ts";
 import { type Scorers, scoreSamples } from "./score_samples.ts";
 import { summarize, type Summary, type SummaryContext } from "./summary.ts";
+
+/** Failures with no success before them that stop a run. */
+const FAIL_FAST_SAMPLES = 5;
 
 /** Progress of a run, reported once per finished sample. */
 export interface RunProgress {
@@ -74,6 +77,11 @@ export async function runSamples(
     }
   }
 
+  // Until one sample has generated, a failure is more likely the run's fault
+  // (a wrong address, a rejected parameter) than the sample's: stop early.
+  let generated = 0;
+  let failedBeforeAny = 0;
+  const failFastAfter = Math.min(FAIL_FAST_SAMPLES, pending.length);
   await forEachPooled(pending, options.concurrency, async (sample) => {
     let record: SampleRecord;
     try {
@@ -97,8 +105,20 @@ export async function runSamples(
         })),
         scored: false,
       };
+      generated++;
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      if (generated === 0) {
+        if (error instanceof BackendError && !error.retryable) throw error;
+        if (++failedBeforeAny >= failFastAfter) {
+          throw new BackendError(
+            `The first ${failedBeforeAny} samples all failed to generate; stopping: ${
+              (error as Error).message
+            }`,
+            { cause: error },
+          );
+        }
+      }
       await finished(
         {
           id: sample.id,

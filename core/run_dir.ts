@@ -37,6 +37,9 @@ export async function isNonEmptyDir(path: string): Promise<boolean> {
     return false;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new RunDirError(`Cannot use "${path}" as a run folder: a file is in the way`);
+    }
     throw error;
   }
 }

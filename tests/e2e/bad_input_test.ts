@@ -3,7 +3,8 @@
  * overwrites nothing.
  */
 import { assertEquals } from "../support/assert.ts";
-import { runCli } from "./cli_helpers.ts";
+import { runCli, taskFlags } from "./cli_helpers.ts";
+import { startOpenAIServer } from "../../testing/openai_server.ts";
 
 function assertOneLineError(result: { code: number; stderr: string }, includes: string) {
   if (result.code === 0) throw new Error("expected a non-zero exit");
@@ -76,15 +77,80 @@ Deno.test("an existing run folder is not overwritten without --overwrite", async
   const resultDir = await Deno.makeTempDir();
   const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
   await Deno.writeTextFile(dataset, JSON.stringify({ problem: "1+1?", answer: "2" }) + "\n");
-  const args = [...base, "--task", "math500", "--dataset-path", dataset, "--result-dir", resultDir];
-  // The first run fails to reach the backend but creates the folder.
-  await runCli(args);
-  const dirs = [...Deno.readDirSync(resultDir)].map((e) => e.name);
-  if (dirs.length !== 1) throw new Error("expected the first run to create its folder");
-  const marker = `${resultDir}/${dirs[0]}/summary.json`;
-  const before = await Deno.readTextFile(marker);
-  assertOneLineError(await runCli(args), "already exists");
-  assertEquals(await Deno.readTextFile(marker), before);
+  const server = await startOpenAIServer({ answer: () => "\\boxed{2}" });
+  try {
+    const args = [
+      "evaluate",
+      ...taskFlags("math500", "m", server.url),
+      "--dataset-path",
+      dataset,
+      "--result-dir",
+      resultDir,
+    ];
+    assertEquals((await runCli(args)).code, 0);
+    const [dir] = [...Deno.readDirSync(resultDir)].map((e) => e.name);
+    const marker = `${resultDir}/${dir}/summary.json`;
+    const before = await Deno.readTextFile(marker);
+    assertOneLineError(await runCli(args), "already exists");
+    assertEquals(await Deno.readTextFile(marker), before);
+    // Resuming it with other flags would mix two runs' samples.
+    assertOneLineError(
+      await runCli([...args.slice(0, -2), "--seed", "7", "--resume-from", `${resultDir}/${dir}`]),
+      "different configuration",
+    );
+    assertEquals(await Deno.readTextFile(marker), before);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a backend that cannot be reached stops the run early and leaves no folder", async () => {
+  const resultDir = await Deno.makeTempDir();
+  const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
+  const rows = Array.from({ length: 40 }, (_, i) => ({ problem: `${i}+1?`, answer: `${i + 1}` }));
+  await Deno.writeTextFile(dataset, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  const run = await runCli([
+    ...base,
+    "--task",
+    "math500",
+    "--dataset-path",
+    dataset,
+    "--result-dir",
+    resultDir,
+  ]);
+  assertOneLineError(run, "failed to generate");
+  assertEquals([...Deno.readDirSync(resultDir)], []);
+});
+
+Deno.test("a parameter the server rejects stops the run with the server's message", async () => {
+  const resultDir = await Deno.makeTempDir();
+  const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
+  await Deno.writeTextFile(dataset, JSON.stringify({ problem: "1+1?", answer: "2" }) + "\n");
+  const run = await runCli([
+    "evaluate",
+    "--model",
+    "m",
+    "--backend",
+    "openai",
+    "--backend-args",
+    "base_url=http://127.0.0.1:9/v1",
+    "--assistant-prefill",
+    "<think>\\n",
+    "--task",
+    "math500",
+    "--dataset-path",
+    dataset,
+    "--result-dir",
+    resultDir,
+  ]);
+  assertOneLineError(run, "prefill");
+  assertEquals([...Deno.readDirSync(resultDir)], []);
+});
+
+Deno.test("--end -1 means all rows, as SkyThought's default", async () => {
+  const r = await runCli([...base, "--task", "aime24", "--end", "-1", "--temprature", "1"]);
+  // Parsing got past --end -1 and stopped at the unknown flag.
+  assertOneLineError(r, "--temprature");
 });
 
 Deno.test("--help and --version work for every command", async () => {
