@@ -8,6 +8,7 @@
 import { createBackend } from "../backends/mod.ts";
 import { DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
 import { prepareSamples } from "../core/prepare.ts";
+import { checkSamplingParams } from "../core/sampling_params.ts";
 import { isNonEmptyDir, RUN_FILES, runDirName } from "../core/run_dir.ts";
 import { evaluateRun } from "../core/evaluate_run.ts";
 import type { Summary } from "../core/summary.ts";
@@ -167,6 +168,11 @@ export async function runEvaluate(
   }
   sampling.n = n;
   if (flags["as-test"]) sampling.max_tokens = 2048;
+  try {
+    checkSamplingParams(sampling);
+  } catch (error) {
+    throw new UsageError(`--sampling-params: ${(error as Error).message}`);
+  }
   const backendArgs = multiArgsFlag("backend-args", flags["backend-args"]);
   if (flags["batch-size"] !== undefined) {
     intFlag("batch-size", flags["batch-size"], 64, 1);

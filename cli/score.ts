@@ -68,11 +68,24 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
 
   const samplesPath = `${runDir}/${RUN_FILES.samples}`;
   let records = [...(await readSamples(samplesPath)).records.values()];
+  const resultsPath = `${runDir}/${RUN_FILES.results}`;
   const fromSkyThought = records.length === 0;
-  if (fromSkyThought) {
-    records = recordsFromResults(await readJson(`${runDir}/${RUN_FILES.results}`));
+  if (fromSkyThought) records = recordsFromResults(await readJson(resultsPath));
+  else {
+    // results.json is the file users post-process (e.g. stripping thinking):
+    // when its response text differs from the log's, its text is scored.
+    const edited = await readJson(resultsPath).then(recordsFromResults, () => []);
+    const texts = new Map(edited.map((r) => [r.id, r.responses.map((x) => x.content)]));
+    let changed = 0;
+    records = records.map((record) => {
+      const text = texts.get(record.id);
+      if (!text || text.length !== record.responses.length) return record;
+      if (text.every((t, i) => t === record.responses[i].content)) return record;
+      changed++;
+      return { ...record, responses: record.responses.map((r, i) => ({ ...r, content: text[i] })) };
+    });
+    if (changed) io.stderr(`note: scoring the edited text of ${changed} samples from results.json`);
   }
-
   const wanted = flags.ids
     ? new Set(flags.ids.split(",").map((s) => s.trim()).filter(Boolean))
     : null;
@@ -109,7 +122,11 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     n,
     status: merged.every((r) => r.scored || r.responses.length === 0) ? "scored" : "generated",
     scoring: scoring.describe(),
-    fingerprint: { ...(previous.fingerprint ?? {}), rescored_with: VERSION },
+    fingerprint: {
+      ...(previous.fingerprint ?? {}),
+      rescored_with: VERSION,
+      rescored_as_task: task.name,
+    },
     version: VERSION,
   });
   io.print(
@@ -145,13 +162,13 @@ function recordsFromResults(results: unknown): SampleRecord[] {
   }
   return Object.entries(results as Record<string, Record<string, unknown>>).map(([id, value]) => {
     const { responses, token_usages, input_conversation, prompt: _p, ...row } = value;
-    const usages = (token_usages ?? []) as { completion_tokens?: number; prompt_tokens?: number }[];
+    const usages = listOf<{ completion_tokens?: number; prompt_tokens?: number }>(token_usages);
     return {
       id,
       row: { ...row, _index: id },
       messages: (input_conversation ?? []) as SampleRecord["messages"],
       prompt_tokens: usages[0]?.prompt_tokens ?? null,
-      responses: ((responses ?? []) as { content: string; finish_reason?: string }[]).map((
+      responses: listOf<{ content: string; finish_reason?: string }>(responses).map((
         r,
         i,
       ) => ({
@@ -164,4 +181,17 @@ function recordsFromResults(results: unknown): SampleRecord[] {
       scored: false,
     };
   });
+}
+
+/**
+ * A list from results.json: the current list form, or the old form keyed by
+ * temperature (`{"0.7": {...}}`) that SkyThought wrote before Feb 2025.
+ */
+function listOf<T>(value: unknown): T[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value as T[];
+  if (typeof value === "object") return Object.values(value) as T[];
+  throw new UsageError(
+    `results.json holds a response list of an unknown shape: ${JSON.stringify(value).slice(0, 60)}`,
+  );
 }

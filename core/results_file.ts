@@ -13,6 +13,9 @@ import type { SampleRecord } from "./sample_record.ts";
 export function buildResults(records: Iterable<SampleRecord>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const record of records) {
+    // A sample that failed to generate has no responses to show (it is
+    // listed in summary.json and retried by --resume-from).
+    if (record.error !== undefined && record.responses.length === 0) continue;
     const responses = record.responses.map((r) => ({
       content: r.content,
       correctness: r.correctness,
@@ -34,7 +37,6 @@ export function buildResults(records: Iterable<SampleRecord>): Record<string, un
         // The prompt is sent once per sample: its tokens are counted on the first response.
         prompt_tokens: i === 0 ? record.prompt_tokens : 0,
       })),
-      ...(record.error !== undefined ? { error: record.error } : {}),
     };
   }
   return out;

@@ -17,14 +17,23 @@ export interface Scorers {
   code?: () => Promise<CodeScorer>;
 }
 
-/** Reason text for a verdict, in SkyThought's wording where it has one. */
+/** SkyThought's `reason` text for a verdict; `verdict` itself carries the detail. */
 function reasonOf(score: Score): string {
-  if (score.correct) return "";
-  const base: Record<string, string> = {
-    incorrect: "Solution is incorrect.",
-    no_code: "Does not contain code component.",
-  };
-  return score.detail ?? base[score.verdict] ?? score.verdict;
+  switch (score.verdict) {
+    case "correct":
+      return "";
+    case "incorrect":
+    case "no_answer":
+    case "truncated":
+      return "Solution is incorrect.";
+    case "no_code":
+      return "Does not contain code component.";
+    case "grader_error":
+    case "infra_error":
+      return score.detail ?? score.verdict;
+    default:
+      return "Code is incorrect.";
+  }
 }
 
 function apply(response: ResponseRecord, score: Score): ResponseRecord {

@@ -31,6 +31,10 @@ export interface Summary {
   scored_responses: number;
   unscored_responses: number;
   errored_samples: number;
+  /** `_index` of samples that failed to generate (retried by `--resume-from`). */
+  errored_ids: string[];
+  /** Responses not scored yet (after `generate`, or `score --ids` on part of a run). */
+  pending_responses: number;
   verdicts: Partial<Record<Verdict, number>>;
   stderr: number | null;
   ci95: [number, number] | null;
@@ -61,6 +65,8 @@ export function summarize(records: readonly SampleRecord[], ctx: SummaryContext)
   let scored = 0;
   let unscored = 0;
   let errored = 0;
+  let pending = 0;
+  const erroredIds: string[] = [];
   const verdicts: Partial<Record<Verdict, number>> = {};
   const perProblem: number[] = [];
   const passCounts: { n: number; c: number }[] = [];
@@ -68,6 +74,7 @@ export function summarize(records: readonly SampleRecord[], ctx: SummaryContext)
   for (const record of records) {
     if (record.error !== undefined && record.responses.length === 0) {
       errored++;
+      erroredIds.push(record.id);
       continue;
     }
     promptTokens += record.prompt_tokens ?? 0;
@@ -78,7 +85,10 @@ export function summarize(records: readonly SampleRecord[], ctx: SummaryContext)
       completionTokens += response.completion_tokens ?? 0;
       if (response.finish_reason === "length") truncated++;
       if (response.verdict) verdicts[response.verdict] = (verdicts[response.verdict] ?? 0) + 1;
-      if (!record.scored) continue;
+      if (!record.scored) {
+        pending++;
+        continue;
+      }
       if (response.correctness === null) unscored++;
       else {
         scored++;
@@ -110,6 +120,8 @@ export function summarize(records: readonly SampleRecord[], ctx: SummaryContext)
     scored_responses: scored,
     unscored_responses: unscored,
     errored_samples: errored,
+    errored_ids: erroredIds,
+    pending_responses: pending,
     verdicts: Object.fromEntries(VERDICTS.filter((v) => verdicts[v]).map((v) => [v, verdicts[v]])),
     stderr: perProblem.length ? round(estimate.stderr, 4) : null,
     ci95: perProblem.length ? [round(estimate.ci95[0], 4), round(estimate.ci95[1], 4)] : null,

@@ -68,5 +68,7 @@ Deno.test("summarize() leaves unscored responses and failed samples out of accur
   assertEquals(s.scored_responses, 2);
   assertEquals(s.unscored_responses, 2);
   assertEquals(s.errored_samples, 1);
+  assertEquals(s.errored_ids, ["2"]);
+  assertEquals(s.pending_responses, 0);
   assertEquals(s.num_samples, 2);
 });

@@ -163,3 +163,14 @@ Deno.test("--help and --version work for every command", async () => {
   assertEquals(v.code, 0);
   if (!/^skyeval \d+\.\d+\.\d+/.test(v.stdout)) throw new Error(v.stdout);
 });
+
+Deno.test("a sampling parameter of the wrong type is one clear error", async () => {
+  assertOneLineError(
+    await runCli([...base, "--task", "aime24", "--sampling-params", "temperature=abc"]),
+    'Invalid sampling parameter "temperature"',
+  );
+  assertOneLineError(
+    await runCli([...base, "--task", "aime24", "--sampling-params", "max_tokens=-5"]),
+    "max_tokens",
+  );
+});
