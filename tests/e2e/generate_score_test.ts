@@ -134,3 +134,37 @@ Deno.test("evaluate with n > 1 reports unbiased pass@k and per-response tokens",
     await Deno.remove(dataset);
   }
 });
+
+Deno.test({
+  name: "score re-scores SkyThought's old temperature-keyed results.json",
+  ignore: !HAVE_DATA,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.copyFile(
+        `${DATA}generations/skythought_native/Qwen2.5-32B-Instruct_AIME_train_None_0_-1_still2_sys_zero.json`,
+        `${dir}/results.json`,
+      );
+      await Deno.writeTextFile(`${dir}/summary.json`, JSON.stringify({ configuration: {} }));
+      const run = await runCli(["score", "--run-dir", dir, "--task", "aime24"]);
+      assertEquals(run.code, 0, run.stderr);
+      const summary = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
+      // SkyThought's own labels in that file give 6 of 30; the published grader agrees here.
+      assertEquals([summary.num_samples, Math.round(summary.accuracy * 30)], [30, 6]);
+      assertEquals(summary.fingerprint.rescored_as_task, "aime24");
+
+      // Editing results.json (as curation scripts do) and re-scoring uses the edited text.
+      const results = JSON.parse(await Deno.readTextFile(`${dir}/results.json`));
+      const [id] = Object.keys(results).filter((k) => !results[k].responses[0].correctness);
+      results[id].responses[0].content = `So the answer is $\\boxed{${results[id].answer}}$.`;
+      await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(results));
+      const again = await runCli(["score", "--run-dir", dir, "--task", "aime24"]);
+      assertEquals(again.code, 0, again.stderr);
+      if (!again.stderr.includes("edited text of 1 samples")) throw new Error(again.stderr);
+      const rescored = JSON.parse(await Deno.readTextFile(`${dir}/results.json`));
+      assertEquals(rescored[id].responses[0].correctness, true);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
