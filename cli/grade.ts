@@ -461,9 +461,13 @@ export async function runGrade(
   }
   let output: WritableStream<Uint8Array> = io.stdout;
   let file: Deno.FsFile | undefined;
+  let temp: string | undefined;
   if (values.output !== undefined && values.output !== "-") {
     try {
-      file = await Deno.open(values.output, { write: true, create: true, truncate: true });
+      // Written beside the target and renamed at the end, so a failed run
+      // leaves an existing output file as it was.
+      temp = `${values.output}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+      file = await Deno.open(temp, { write: true, createNew: true });
       output = file.writable;
     } catch (err) {
       await input.cancel().catch(() => {});
@@ -471,61 +475,73 @@ export async function runGrade(
       return 1;
     }
   }
-  const writer = output.getWriter();
-  if ("gradeJsonl" in grader) {
-    try {
-      const failure = await gradeNativeStream(input, writer, grader, options, io.signal);
-      if (failure !== null) {
-        io.stderr(`grade: ${failure}`);
-        return 2;
+  const code = await (async (): Promise<number> => {
+    const writer = output.getWriter();
+    if ("gradeJsonl" in grader) {
+      try {
+        const failure = await gradeNativeStream(input, writer, grader, options, io.signal);
+        if (failure !== null) {
+          io.stderr(`grade: ${failure}`);
+          return 2;
+        }
+        return 0;
+      } catch (err) {
+        io.stderr(`grade: ${(err as Error).message}`);
+        return 1;
+      } finally {
+        if (file !== undefined) await writer.close().catch(() => {});
+        else writer.releaseLock();
+        grader.close();
       }
-      return 0;
+    }
+    const batchSize = options.batchSize ?? 4096;
+    let pending: Promise<string> | null = null;
+    let failure: string | null = null;
+    let lineNo = 0;
+    try {
+      let batch: Parsed[] = [];
+      const flush = async () => {
+        const next = gradeBatch(batch, grader, options);
+        batch = [];
+        if (pending !== null) await writer.write(encoder.encode(await pending));
+        pending = next;
+      };
+      for await (const text of readLines(input)) {
+        lineNo++;
+        if (io.signal?.aborted) break;
+        if (isBlank(text)) continue;
+        try {
+          batch.push(parseLine(text, lineNo));
+        } catch (err) {
+          if (!(err instanceof BadLine)) throw err;
+          failure = err.message;
+          break;
+        }
+        if (batch.length >= batchSize) await flush();
+      }
+      if (batch.length > 0) await flush();
+      if (pending !== null) await writer.write(encoder.encode(await pending));
     } catch (err) {
       io.stderr(`grade: ${(err as Error).message}`);
       return 1;
     } finally {
       if (file !== undefined) await writer.close().catch(() => {});
       else writer.releaseLock();
-      grader.close();
+    }
+    if (failure !== null) {
+      io.stderr(`grade: ${failure}`);
+      return 2;
+    }
+    return 0;
+  })();
+  if (temp !== undefined && values.output !== undefined) {
+    if (code === 0) await Deno.rename(temp, values.output);
+    else {
+      await Deno.rename(temp, `${values.output}.partial`);
+      io.stderr(
+        `note: "${values.output}" is unchanged; the lines graded before the failure are in "${values.output}.partial"`,
+      );
     }
   }
-  const batchSize = options.batchSize ?? 4096;
-  let pending: Promise<string> | null = null;
-  let failure: string | null = null;
-  let lineNo = 0;
-  try {
-    let batch: Parsed[] = [];
-    const flush = async () => {
-      const next = gradeBatch(batch, grader, options);
-      batch = [];
-      if (pending !== null) await writer.write(encoder.encode(await pending));
-      pending = next;
-    };
-    for await (const text of readLines(input)) {
-      lineNo++;
-      if (io.signal?.aborted) break;
-      if (isBlank(text)) continue;
-      try {
-        batch.push(parseLine(text, lineNo));
-      } catch (err) {
-        if (!(err instanceof BadLine)) throw err;
-        failure = err.message;
-        break;
-      }
-      if (batch.length >= batchSize) await flush();
-    }
-    if (batch.length > 0) await flush();
-    if (pending !== null) await writer.write(encoder.encode(await pending));
-  } catch (err) {
-    io.stderr(`grade: ${(err as Error).message}`);
-    return 1;
-  } finally {
-    if (file !== undefined) await writer.close().catch(() => {});
-    else writer.releaseLock();
-  }
-  if (failure !== null) {
-    io.stderr(`grade: ${failure}`);
-    return 2;
-  }
-  return 0;
+  return code;
 }
