@@ -54,8 +54,6 @@ export async function runDemo(args: string[], io: CommandIO): Promise<number> {
     return await runEvaluate("evaluate", [
       "--task",
       new URL("demo_math.yaml", DEMO_DIR).pathname,
-      "--dataset-path",
-      new URL("problems.jsonl", DEMO_DIR).pathname,
       "--model",
       "skyeval-demo",
       "--system-prompt",

@@ -102,6 +102,14 @@ function cacheDir(io: CommandIO): string {
 function datasetSource(task: TaskDefinition, datasetPath: string | undefined): DatasetSource {
   if (datasetPath) return { kind: "file", path: datasetPath };
   const { dataset_path, dataset_subset, dataset_split, dataset_kwargs } = task.config;
+  // A task file may name a local data file, relative to the task file.
+  if (/^\.{0,2}\//.test(dataset_path) || /\.(jsonl|json|parquet|csv)$/i.test(dataset_path)) {
+    const base = task.source.startsWith("/") ? task.source.replace(/[^/]*$/, "") : "";
+    return {
+      kind: "file",
+      path: dataset_path.startsWith("/") ? dataset_path : base + dataset_path,
+    };
+  }
   const { revision, ...kwargs } = dataset_kwargs as { revision?: string };
   try {
     return datasetSourceOf(dataset_path, {
