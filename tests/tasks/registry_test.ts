@@ -90,8 +90,3 @@ Deno.test("withTaskArgs() merges nested overrides and re-validates", async () =>
   assertEquals(merged.preprocess_config.filter_difficulty, true);
   assertThrows(() => withTaskArgs(config, { handler: "nope" }, "x"), TaskConfigError);
 });
-
-Deno.test("the demo task names its data file relative to itself", async () => {
-  const task = await loadTask(new URL("../../demo/demo_math.yaml", import.meta.url).pathname);
-  assertEquals(task.config.dataset_path, "problems.jsonl");
-});
