@@ -250,6 +250,12 @@ export async function runEvaluate(
     loadAuxiliary: async (aux) => (await loadDataset(aux, loadOptions)).rows,
   });
   if (samples.length === 0) throw new UsageError(`Task "${task.name}" selected no rows`);
+  if (
+    task.config.handler === "livecodebench" &&
+    samples.every((s) => !s.row.private_test_cases)
+  ) {
+    io.stderr("note: the dataset has no private tests; responses are judged on public tests only");
+  }
   const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io.stderr) : null;
 
   const backend = await createBackend(backendName, flags.model, backendArgs, {
