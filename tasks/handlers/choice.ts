@@ -18,9 +18,11 @@ function letter(index: number): string {
   return l;
 }
 
-function questionPrompt(row: Row, config: TaskConfig, extra: Record<string, unknown> = {}) {
+/** The task template filled with the row; `{prompt}` is the question, then `options` on its own line. */
+function questionPrompt(row: Row, config: TaskConfig, options?: string): string {
   const question = text(column(row, config.question_key, "question"));
-  return formatTemplate(template(config, "template"), { ...row, ...extra, prompt: question });
+  const prompt = options === undefined ? question : `${question}\n${options}`;
+  return formatTemplate(template(config, "template"), { ...row, prompt });
 }
 
 /**
@@ -45,12 +47,7 @@ export const gpqaDiamond: TaskHandler = {
   },
   prompt(row, config) {
     const options = row.options as string[];
-    const listed = options.map((o, i) => `${letter(i)}) ${o}`).join(", ");
-    const question = text(column(row, config.question_key, "question"));
-    return formatTemplate(template(config, "template"), {
-      ...row,
-      prompt: `${question}\n${listed}`,
-    });
+    return questionPrompt(row, config, options.map((o, i) => `${letter(i)}) ${o}`).join(", "));
   },
   target: (row) => ({
     kind: "answer",
@@ -60,20 +57,15 @@ export const gpqaDiamond: TaskHandler = {
   }),
 };
 
-function answerChoices(options: string[]): string {
-  return "Answer Choices: " + options.map((o, i) => `(${letter(i)}) ${o.trim()}`).join(" ");
+/** The question, then `Answer Choices: (A) x (B) y ...` on its own line (MMLU, MMLU-Pro). */
+function listedChoicesPrompt(row: Row, config: TaskConfig, options: unknown[]): string {
+  const listed = options.map((o, i) => `(${letter(i)}) ${text(o).trim()}`).join(" ");
+  return questionPrompt(row, config, `Answer Choices: ${listed}`);
 }
 
 /** `mmlu`: `choices` list, integer `answer`. */
 export const mmlu: TaskHandler = {
-  prompt(row, config) {
-    const options = (row.choices as unknown[]).map(text);
-    const question = text(column(row, config.question_key, "question"));
-    return formatTemplate(template(config, "template"), {
-      ...row,
-      prompt: `${question}\n${answerChoices(options)}`,
-    });
-  },
+  prompt: (row, config) => listedChoicesPrompt(row, config, row.choices as unknown[]),
   target(row, config) {
     const options = (row.choices as unknown[]).map(text);
     const index = Number(column(row, config.answer_key, "answer"));
@@ -83,14 +75,7 @@ export const mmlu: TaskHandler = {
 
 /** `mmlu_pro`: `options` list (up to 10), `answer_index`. */
 export const mmluPro: TaskHandler = {
-  prompt(row, config) {
-    const options = (row.options as unknown[]).map(text);
-    const question = text(column(row, config.question_key, "question"));
-    return formatTemplate(template(config, "template"), {
-      ...row,
-      prompt: `${question}\n${answerChoices(options)}`,
-    });
-  },
+  prompt: (row, config) => listedChoicesPrompt(row, config, row.options as unknown[]),
   target(row) {
     const options = (row.options as unknown[]).map(text);
     const index = Number(row.answer_index);

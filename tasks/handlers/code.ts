@@ -85,6 +85,19 @@ function appsTests(row: Row): CodeTests {
   };
 }
 
+/** The target of a problem whose tests are in APPS `input_output` form. */
+function appsFormTarget(family: "apps" | "taco"): TaskHandler["target"] {
+  return (row) => {
+    const starter = text(row.starter_code);
+    return {
+      kind: "code",
+      family,
+      tests: appsTests(row),
+      ...(starter ? { starterCode: starter } : {}),
+    };
+  };
+}
+
 /** `apps`: stdin or call-based (`fn_name`) problems. */
 export const apps: TaskHandler = {
   prepare: (rows, config) => difficultyFilter(rows, config.preprocess_config.difficulty),
@@ -99,15 +112,7 @@ export const apps: TaskHandler = {
       starter_code: text(row.starter_code),
     });
   },
-  target(row) {
-    const starter = text(row.starter_code);
-    return {
-      kind: "code",
-      family: "apps",
-      tests: appsTests(row),
-      ...(starter ? { starterCode: starter } : {}),
-    };
-  },
+  target: appsFormTarget("apps"),
 };
 
 /** `taco`: the reference's QUESTION/ANSWER layout. */
@@ -126,13 +131,5 @@ export const taco: TaskHandler = {
     const format = !tests.fn_name && !starter ? "stdin_template" : "call_template";
     return prompt + template(config, format);
   },
-  target(row) {
-    const starter = text(row.starter_code);
-    return {
-      kind: "code",
-      family: "taco",
-      tests: appsTests(row),
-      ...(starter ? { starterCode: starter } : {}),
-    };
-  },
+  target: appsFormTarget("taco"),
 };
