@@ -252,7 +252,7 @@ export async function runEvaluate(
   if (samples.length === 0) throw new UsageError(`Task "${task.name}" selected no rows`);
   if (
     task.config.handler === "livecodebench" &&
-    samples.every((s) => !s.row.private_test_cases)
+    samples.every((s) => !s.row.private_test_count)
   ) {
     io.stderr("note: the dataset has no private tests; responses are judged on public tests only");
   }

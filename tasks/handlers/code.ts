@@ -33,7 +33,8 @@ function lcbTests(row: Row): LcbTest[] {
 /**
  * `livecodebench`: remaps rows as the reference does (`prompt`, `test`,
  * `entry_point`, `task_id`, `is_stdin`), with the public and the decoded
- * private tests together, as the official LiveCodeBench evaluation runs them.
+ * private tests together, as the official LiveCodeBench evaluation runs them,
+ * and `private_test_count`.
  */
 export const livecodebench: TaskHandler = {
   async prepare(rows, config) {
@@ -42,8 +43,12 @@ export const livecodebench: TaskHandler = {
     for (const row of kept) {
       const publicTests = (literal(row.public_test_cases) ?? []) as LcbTest[];
       const privateTests = await decodeLcbPrivateTests(row.private_test_cases);
+      // The encoded private tests are dropped once decoded into `test` (the
+      // reference meant to drop them too): they are the bulk of each row.
+      const { private_test_cases: _encoded, ...rest } = row;
       out.push({
-        ...row,
+        ...rest,
+        private_test_count: privateTests.length,
         prompt: text(row.question_content),
         test: [...publicTests, ...privateTests],
         entry_point: text(row.starter_code),

@@ -34,3 +34,41 @@ Deno.test("unpickleString() refuses anything but a string", () => {
     "Unsupported pickle opcode",
   );
 });
+
+Deno.test("livecodebench rows carry public and private tests, without the encoded copy", async () => {
+  const { prepareSamples } = await import("../../core/prepare.ts");
+  const { loadTask } = await import("../../tasks/registry.ts");
+  const { loadModelCatalog, resolveModelConfig } = await import("../../models/model_config.ts");
+  const publicTests = [{ input: "[1, 2]", output: "3", testtype: "functional" as const }];
+  const privateTests = [{ input: "[2, 2]", output: "4", testtype: "functional" as const }];
+  const encoded = btoa(
+    String.fromCharCode(...await zlib(pickleShort(JSON.stringify(privateTests)))),
+  );
+  const row = {
+    question_id: "9999",
+    question_content: "Add two numbers.",
+    difficulty: "easy",
+    starter_code: "class Solution:\n    def add(self, a: int, b: int) -> int:\n        ",
+    public_test_cases: JSON.stringify(publicTests),
+    private_test_cases: encoded,
+  };
+  const [sample] = await prepareSamples(await loadTask("livecodebench_easy"), [row], {
+    model: resolveModelConfig("m", await loadModelCatalog()),
+    start: 0,
+    end: -1,
+    seed: 41,
+    loadAuxiliary: () => Promise.resolve([]),
+  });
+  assertEquals("private_test_cases" in sample.row, false);
+  assertEquals(sample.row.private_test_count, 1);
+  assertEquals(sample.target.kind === "code" && sample.target.tests, [
+    ...publicTests,
+    ...privateTests,
+  ]);
+  assertEquals(sample.target.kind === "code" && sample.target.fnName, "add");
+  assertEquals(
+    sample.messages.at(-1)!.content,
+    "Generate an executable Python function generated from the given prompt. Return the function body without invoking it at the final solution. Add two numbers.\n" +
+      row.starter_code,
+  );
+});
