@@ -13,7 +13,13 @@ import { isNonEmptyDir, RUN_FILES, runDirName } from "../core/run_dir.ts";
 import { evaluateRun } from "../core/evaluate_run.ts";
 import type { Summary } from "../core/summary.ts";
 import { type DatasetSource, datasetSourceOf } from "../datasets/source.ts";
-import { loadDataset, type ProgressEvent } from "../datasets/mod.ts";
+import {
+  loadDataset,
+  type LoadedDataset,
+  type LoadOptions,
+  type ProgressEvent,
+} from "../datasets/mod.ts";
+import { HubNetworkError } from "../datasets/hub_http.ts";
 import { loadModelCatalog, resolveModelConfig } from "../models/model_config.ts";
 import { loadTask, withTaskArgs } from "../tasks/registry.ts";
 import type { TaskDefinition } from "../tasks/schema.ts";
@@ -241,13 +247,14 @@ export async function runEvaluate(
     onProgress: downloadReporter(io),
   };
   io.stderr(`loading ${source.kind === "file" ? source.path : task.config.dataset_path} ...`);
-  const dataset = await loadDataset(source, loadOptions);
+  const load = (which: DatasetSource) => loadWithCacheFallback(which, loadOptions, io);
+  const dataset = await load(source);
   const samples = await prepareSamples(task, dataset.rows, {
     model,
     start,
     end,
     seed,
-    loadAuxiliary: async (aux) => (await loadDataset(aux, loadOptions)).rows,
+    loadAuxiliary: async (aux) => (await load(aux)).rows,
   });
   if (samples.length === 0) throw new UsageError(`Task "${task.name}" selected no rows`);
   if (
@@ -299,6 +306,30 @@ export async function runEvaluate(
   } finally {
     await scoring?.close();
     await backend.close();
+  }
+}
+
+/**
+ * Loads a dataset; when the Hub cannot be reached at all, falls back to the
+ * cached copy (as HF_HUB_OFFLINE would) and says so.
+ */
+async function loadWithCacheFallback(
+  source: DatasetSource,
+  options: LoadOptions,
+  io: CommandIO,
+): Promise<LoadedDataset> {
+  try {
+    return await loadDataset(source, options);
+  } catch (error) {
+    if (options.offline || !((error as Error).cause instanceof HubNetworkError)) throw error;
+    let cached: LoadedDataset;
+    try {
+      cached = await loadDataset(source, { ...options, offline: true });
+    } catch {
+      throw error;
+    }
+    io.stderr(`note: the Hub cannot be reached; using the cached copy (${cached.origin})`);
+    return cached;
   }
 }
 

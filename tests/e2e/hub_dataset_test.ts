@@ -76,8 +76,12 @@ Deno.test({
       }
       await hub.close();
 
-      const second = await runCli([...args, "--overwrite"], { ...env, HF_HUB_OFFLINE: "1" });
+      // With the Hub gone the cached copy is used, and the user is told.
+      const second = await runCli([...args, "--overwrite"], env);
       assertEquals(second.code, 0, second.stderr);
+      if (!second.stderr.includes("using the cached copy")) throw new Error(second.stderr);
+      const offline = await runCli([...args, "--overwrite"], { ...env, HF_HUB_OFFLINE: "1" });
+      assertEquals(offline.code, 0, offline.stderr);
       const again = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
       assertEquals(again.fingerprint.dataset.sha256, summary.fingerprint.dataset.sha256);
     } finally {
