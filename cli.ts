@@ -11,6 +11,7 @@ import { runScore } from "./cli/score.ts";
 import { runList } from "./cli/list.ts";
 import { runDemo } from "./cli/demo.ts";
 import { runGrade } from "./cli/grade.ts";
+import { sandboxIsolation } from "./cli/scorers.ts";
 import {
   type CodeGradeLine,
   type CodeScorer,
@@ -48,7 +49,10 @@ async function main(args: string[], io: CommandIO): Promise<number> {
         return await runGrade(rest, io, {
           codeScorer: async (line) =>
             gradeCodeLine(
-              await (scorer ??= createCodeScorer({ handleSignals: false })),
+              await (scorer ??= createCodeScorer({
+                handleSignals: false,
+                isolation: sandboxIsolation(io),
+              })),
               line as unknown as CodeGradeLine,
             ),
         });

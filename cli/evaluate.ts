@@ -95,7 +95,8 @@ ${
       ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n"
       : ""
   }
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL, VLLM_API_KEY, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE, SKYEVAL_CACHE_DIR.`;
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, VLLM_API_KEY, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE,
+SKYEVAL_CACHE_DIR, SKYEVAL_SANDBOX_ISOLATION (reset, the default, or snapshot).`;
 }
 
 function cacheDir(io: CommandIO): string {
@@ -263,7 +264,7 @@ export async function runEvaluate(
   ) {
     io.stderr("note: the dataset has no private tests; responses are judged on public tests only");
   }
-  const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io.stderr) : null;
+  const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io) : null;
 
   const backend = await createBackend(backendName, flags.model, backendArgs, {
     env: {

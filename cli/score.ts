@@ -95,7 +95,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     if (missing.length) throw new UsageError(`--ids not in this run: ${missing.join(", ")}`);
   }
   const toScore = records.filter((r) => (!wanted || wanted.has(r.id)) && r.responses.length > 0);
-  const scoring = chooseScorers(flags.scorer, io.stderr);
+  const scoring = chooseScorers(flags.scorer, io);
   let rescored: SampleRecord[];
   try {
     rescored = await scoreSamples(

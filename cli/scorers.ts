@@ -9,7 +9,7 @@ import { tsAnswerGrader } from "../scoring/answer/mod.ts";
 import { openNativeAnswerGrader } from "../native/mod.ts";
 import { type CodeScorer, createCodeScorer } from "../scoring/code/mod.ts";
 import type { Scorers } from "../core/score_samples.ts";
-import { UsageError } from "./io.ts";
+import { type CommandIO, UsageError } from "./io.ts";
 
 /** `--scorer` values. */
 export type ScorerChoice = "auto" | "native" | "ts";
@@ -25,8 +25,10 @@ export interface ChosenScorers {
 /** Picks the answer grader and prepares a lazy code scorer. */
 export function chooseScorers(
   choice: string | undefined,
-  note: (line: string) => void,
+  io: Pick<CommandIO, "stderr" | "env">,
 ): ChosenScorers {
+  const note = io.stderr;
+  const isolation = sandboxIsolation(io);
   const wanted = (choice ?? "auto") as ScorerChoice;
   if (!["auto", "native", "ts"].includes(wanted)) {
     throw new UsageError(`--scorer must be auto, native or ts, got "${choice}"`);
@@ -44,7 +46,7 @@ export function chooseScorers(
   let code: Promise<CodeScorer> | undefined;
   let codeInfo: CodeScorer["info"] | undefined;
   const startCode = () => {
-    code ??= createCodeScorer({ handleSignals: false }).then((scorer) => {
+    code ??= createCodeScorer({ handleSignals: false, isolation }).then((scorer) => {
       codeInfo = scorer.info;
       return scorer;
     });
@@ -56,11 +58,28 @@ export function chooseScorers(
       answer_path: answer.path,
       ...(fallbackReason ? { native_unavailable: fallbackReason } : {}),
       ...(codeInfo
-        ? { code_sandbox: codeInfo.sandbox, sandbox_speed_factor: codeInfo.speedFactor }
+        ? {
+          code_sandbox: codeInfo.sandbox,
+          sandbox_isolation: isolation,
+          sandbox_speed_factor: codeInfo.speedFactor,
+        }
         : {}),
     }),
     async close() {
       if (code) await (await code).close();
     },
   };
+}
+
+/**
+ * `SKYEVAL_SANDBOX_ISOLATION`: `reset` (default: reuse an interpreter the
+ * harness has reset and checked) or `snapshot` (a fresh interpreter restored
+ * for every program: complete, slower).
+ */
+export function sandboxIsolation(io: Pick<CommandIO, "env">): "snapshot" | "reset" {
+  const value = io.env("SKYEVAL_SANDBOX_ISOLATION") ?? "reset";
+  if (value !== "snapshot" && value !== "reset") {
+    throw new UsageError(`SKYEVAL_SANDBOX_ISOLATION must be snapshot or reset, got "${value}"`);
+  }
+  return value;
 }

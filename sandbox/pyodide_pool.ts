@@ -39,9 +39,13 @@ export interface PyodideSandboxOptions {
   /** Where the capped runtime and snapshot are kept (default `<project>/.cache/pyodide/`). */
   cacheDir?: string;
   /**
-   * `reset` (default): reuse an interpreter after the harness has reset it and
-   * found it clean; anything suspicious gets a fresh one. `snapshot`: restore
-   * a fresh interpreter from the snapshot for every program (slower).
+   * `reset` (default): reuse an interpreter after the harness has reset it
+   * and found it clean (anything suspicious gets a fresh one, and so does
+   * every `restoreEvery`-th program); it cannot see every change a program
+   * may make (attributes of pure-Python stdlib classes). `snapshot`: restore
+   * a fresh interpreter from the memory snapshot for every program: complete,
+   * but slower, and a freshly restored interpreter runs cold (V8 has not
+   * optimized it yet), so CPU-heavy programs near their limit may time out.
    */
   isolation?: "reset" | "snapshot";
   /** With `reset`, restore from the snapshot after this many programs anyway (default 64). */
@@ -229,7 +233,7 @@ class PyodideSandboxPool implements PyodideSandbox {
     this.memoryLimitMiB = assets.memoryLimitMiB;
     this.cacheDir = cacheDir;
     const isolation = options.isolation ?? "reset";
-    this.name = `pyodide-${assets.version}`;
+    this.name = `pyodide-${assets.version}-${isolation}`;
     this.#args = [
       ...sandboxFlags(assets.dir),
       childEntry(),
