@@ -274,8 +274,8 @@ export async function runEvaluate(
     },
     onLog: io.stderr,
   });
+  const progress = progressReporter(io, samples.length);
   try {
-    const progress = progressReporter(io, samples.length);
     const { summary, interrupted } = await evaluateRun({
       spec,
       samples,
@@ -305,6 +305,7 @@ export async function runEvaluate(
     report(io, summary, runDir);
     return summary.errored_samples > 0 ? 1 : 0;
   } finally {
+    progress.done();
     await scoring?.close();
     await backend.close();
   }

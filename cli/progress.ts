@@ -42,8 +42,10 @@ export function progressReporter(io: CommandIO, total: number) {
         }
       }
     },
+    /** Ends the status line (safe to call twice). */
     done(): void {
       if (drawn) io.status(null);
+      drawn = false;
     },
   };
 }
