@@ -164,51 +164,38 @@ export function openNativeAnswerGrader(
     }
     return Number(needed);
   };
+  // Every entry point writes into `out` and returns the bytes it needed; when
+  // `out` was too small, the call is repeated once with a buffer that fits.
+  const intoBuffer = (capacity: number, call: (out: Uint8Array) => bigint): Uint8Array => {
+    let out = new Uint8Array(capacity);
+    let n = check(call(out));
+    if (n > out.length) {
+      out = new Uint8Array(n);
+      n = check(call(out));
+    }
+    return out.subarray(0, n);
+  };
+  const intoBufferAsync = async (
+    capacity: number,
+    call: (out: Uint8Array) => Promise<bigint>,
+  ): Promise<Uint8Array> => {
+    let out = new Uint8Array(capacity);
+    let n = check(await call(out));
+    if (n > out.length) {
+      out = new Uint8Array(n);
+      n = check(await call(out));
+    }
+    return out.subarray(0, n);
+  };
   return {
     path: "native",
     grade(items: readonly AnswerItem[]): Score[] {
       if (items.length === 0) return [];
       const input = packItems(items);
-      let out = new Uint8Array(outputCapacity(input, items.length));
-      let n = check(lib.symbols.skyeval_grade_batch(
-        input,
-        BigInt(input.length),
-        items.length,
-        threads,
-        out,
-        BigInt(out.length),
-      ));
-      if (n > out.length) {
-        out = new Uint8Array(n);
-        n = check(lib.symbols.skyeval_grade_batch(
-          input,
-          BigInt(input.length),
-          items.length,
-          threads,
-          out,
-          BigInt(out.length),
-        ));
-      }
-      return unpackScores(out.subarray(0, n), items.length);
-    },
-    async gradeAsync(items: readonly AnswerItem[]): Promise<Score[]> {
-      if (items.length === 0) return [];
-      const input = packItems(items);
-      let out = new Uint8Array(outputCapacity(input, items.length));
-      let n = check(
-        await lib.symbols.skyeval_grade_batch_async(
-          input,
-          BigInt(input.length),
-          items.length,
-          threads,
-          out,
-          BigInt(out.length),
-        ),
-      );
-      if (n > out.length) {
-        out = new Uint8Array(n);
-        n = check(
-          await lib.symbols.skyeval_grade_batch_async(
+      const out = intoBuffer(
+        outputCapacity(input, items.length),
+        (out) =>
+          lib.symbols.skyeval_grade_batch(
             input,
             BigInt(input.length),
             items.length,
@@ -216,34 +203,38 @@ export function openNativeAnswerGrader(
             out,
             BigInt(out.length),
           ),
-        );
-      }
-      return unpackScores(out.subarray(0, n), items.length);
-    },
-    async gradeJsonl(lines: Uint8Array): Promise<Uint8Array> {
-      let out = new Uint8Array(lines.length * 2 + 65536);
-      let n = check(
-        await lib.symbols.skyeval_grade_jsonl(
-          lines,
-          BigInt(lines.length),
-          threads,
-          out,
-          BigInt(out.length),
-        ),
       );
-      if (n > out.length) {
-        out = new Uint8Array(n);
-        n = check(
-          await lib.symbols.skyeval_grade_jsonl(
+      return unpackScores(out, items.length);
+    },
+    async gradeAsync(items: readonly AnswerItem[]): Promise<Score[]> {
+      if (items.length === 0) return [];
+      const input = packItems(items);
+      const out = await intoBufferAsync(
+        outputCapacity(input, items.length),
+        (out) =>
+          lib.symbols.skyeval_grade_batch_async(
+            input,
+            BigInt(input.length),
+            items.length,
+            threads,
+            out,
+            BigInt(out.length),
+          ),
+      );
+      return unpackScores(out, items.length);
+    },
+    gradeJsonl(lines: Uint8Array): Promise<Uint8Array> {
+      return intoBufferAsync(
+        lines.length * 2 + 65536,
+        (out) =>
+          lib.symbols.skyeval_grade_jsonl(
             lines,
             BigInt(lines.length),
             threads,
             out,
             BigInt(out.length),
           ),
-        );
-      }
-      return out.subarray(0, n);
+      );
     },
     close(): void {
       lib.close();
