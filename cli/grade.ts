@@ -204,22 +204,7 @@ async function gradeBatch(
   const code = batch.filter((p) => p.item === undefined);
   const codeScores = new Map<Parsed, Score>();
   if (code.length > 0) {
-    const scorer = options.codeScorer;
-    const results = await Promise.all(code.map(async (p): Promise<Score> => {
-      if (scorer === undefined) {
-        return { verdict: "infra_error", correct: null, extracted: null, detail: "no code scorer" };
-      }
-      try {
-        return await scorer(p.line);
-      } catch (err) {
-        return {
-          verdict: "infra_error",
-          correct: null,
-          extracted: null,
-          detail: (err as Error).message,
-        };
-      }
-    }));
+    const results = await Promise.all(code.map((p) => scoreCode(p, options)));
     code.forEach((p, i) => codeScores.set(p, results[i]));
   }
   let out = "";
