@@ -26,7 +26,6 @@ import {
   isAlpha,
   isDigit,
   splitTopLevel,
-  splitTopLevelWord,
   utf8Length,
 } from "./text.ts";
 
@@ -363,8 +362,8 @@ function structuralEqual(pred: string, ref: string, budget: Budget, depth: numbe
   const pe = expandPlusMinus(pred);
   const re = expandPlusMinus(ref);
   if (pe !== null || re !== null) return mathEqual(pe ?? pred, re ?? ref, budget, depth + 1);
-  const pu = splitTopLevelWord(pred, "\\cup");
-  const ru = splitTopLevelWord(ref, "\\cup");
+  const pu = splitTopLevel(pred, "\\cup");
+  const ru = splitTopLevel(ref, "\\cup");
   if (pu.length > 1 || ru.length > 1) {
     return pu.length === ru.length && allPairsEqual(pu, ru, budget, depth + 1);
   }
@@ -372,8 +371,8 @@ function structuralEqual(pred: string, ref: string, budget: Budget, depth: numbe
   const rm = ref.startsWith("\\begin{pmatrix}") && ref.endsWith("\\end{pmatrix}");
   if (pm || rm) {
     if (!(pm && rm)) return false;
-    const prow = splitTopLevelWord(pred.slice(15, -13), "\\\\");
-    const rrow = splitTopLevelWord(ref.slice(15, -13), "\\\\");
+    const prow = splitTopLevel(pred.slice(15, -13), "\\\\");
+    const rrow = splitTopLevel(ref.slice(15, -13), "\\\\");
     if (prow.length !== rrow.length) return false;
     for (let i = 0; i < prow.length; i++) {
       const pc = splitTopLevel(prow[i], "&");

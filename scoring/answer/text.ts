@@ -117,28 +117,10 @@ export function wordAt(s: string, i: number, word: string): boolean {
 }
 
 /**
- * Splits at top-level `sep` characters (outside (), [], {} groups).
+ * Splits at every top-level occurrence of `sep` (outside (), [], {} groups).
  * Returns `[s]` when there is no top-level separator.
  */
 export function splitTopLevel(s: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") depth--;
-    else if (depth === 0 && ch === sep) {
-      parts.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(s.slice(start));
-  return parts;
-}
-
-/** Splits at every top-level occurrence of the multi-character `sep`. */
-export function splitTopLevelWord(s: string, sep: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
