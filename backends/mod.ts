@@ -197,13 +197,7 @@ async function createVllmBackend(
     apiKey,
     onClose,
     serverFailure,
-    body: {
-      dialect: "vllm",
-      reasoning: common.reasoning ?? false,
-      prefill: common.prefill ?? "continue",
-      passThrough: true,
-      returnTokenIds,
-    },
+    body: vllmBody(common, returnTokenIds),
   });
   if (common.baseUrls.length > 0) {
     const ignored = Object.keys(reader.rest());
@@ -298,14 +292,19 @@ async function createRayBackend(
     maxConcurrency: common.concurrency ?? (deploy ? replicas * batch : 64),
     apiKey: common.apiKey,
     onClose,
-    body: {
-      dialect: "vllm",
-      reasoning: common.reasoning ?? false,
-      prefill: common.prefill ?? "continue",
-      passThrough: true,
-      returnTokenIds,
-    },
+    body: vllmBody(common, returnTokenIds),
   });
+}
+
+/** The request body vLLM and Ray Serve LLM (a vLLM engine behind Serve) both take. */
+function vllmBody(common: CommonArgs, returnTokenIds: boolean): ChatBackendConfig["body"] {
+  return {
+    dialect: "vllm",
+    reasoning: common.reasoning ?? false,
+    prefill: common.prefill ?? "continue",
+    passThrough: true,
+    returnTokenIds,
+  };
 }
 
 function transport(common: CommonArgs, options: CreateBackendOptions) {
