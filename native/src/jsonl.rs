@@ -477,31 +477,9 @@ pub fn grade_jsonl(data: &[u8], threads: usize) -> Vec<u8> {
         };
         lines.push((start, end));
     }
-    let threads = threads.min(lines.len() / 32).max(1);
     let mut out = Vec::with_capacity(lines.len() * 80);
-    if threads == 1 {
-        process(&lines, data, &mut out);
-        return out;
-    }
-    let chunk = lines.len().div_ceil(threads);
-    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|slice| {
-                scope.spawn(move || {
-                    let mut buf = Vec::with_capacity(slice.len() * 80);
-                    process(slice, data, &mut buf);
-                    buf
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+    crate::parallel::in_chunks(&lines, threads, 80, &mut out, |slice, buf| {
+        process(slice, data, buf)
     });
-    for p in parts {
-        out.extend_from_slice(&p);
-    }
     out
 }

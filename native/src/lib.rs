@@ -15,6 +15,7 @@ pub mod extract;
 pub mod grade;
 pub mod jsonl;
 pub mod normalize;
+pub mod parallel;
 pub mod text;
 
 use grade::{grade_item, Detail, Format, Item, Score, Verdict};
@@ -83,42 +84,50 @@ fn encode(scores: &[Score], out: &mut Vec<u8>) {
 /// Grades a batch; returns the encoded output.
 pub fn grade_batch(data: &[u8], n: usize, threads: usize) -> Option<Vec<u8>> {
     let items = parse_items(data, n)?;
-    let threads = if threads == 0 {
-        std::thread::available_parallelism()
-            .map(|p| p.get())
-            .unwrap_or(1)
-    } else {
-        threads
-    };
-    let threads = threads.min(items.len() / 32).max(1);
     let mut out = Vec::with_capacity(data.len() / 8 + n * 8);
-    if threads == 1 {
-        let scores: Vec<Score> = items.iter().map(grade_safely).collect();
-        encode(&scores, &mut out);
-        return Some(out);
-    }
-    let chunk = items.len().div_ceil(threads);
-    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|slice| {
-                scope.spawn(move || {
-                    let scores: Vec<Score> = slice.iter().map(grade_safely).collect();
-                    let mut buf = Vec::new();
-                    encode(&scores, &mut buf);
-                    buf
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    for p in parts {
-        out.extend_from_slice(&p);
-    }
+    parallel::in_chunks(
+        &items,
+        parallel::resolve_threads(threads),
+        16,
+        &mut out,
+        |slice, buf| {
+            let scores: Vec<Score> = slice.iter().map(grade_safely).collect();
+            encode(&scores, buf);
+        },
+    );
     Some(out)
+}
+
+/// The shared body of the C entry points: silences panic messages (a panic
+/// is reported as `usize::MAX`), views the input, runs `f`, and copies its
+/// output to `out` when it fits. Returns the output length.
+///
+/// # Safety
+/// `input` must point to `input_len` readable bytes and `out` to `out_cap`
+/// writable bytes.
+unsafe fn ffi_call(
+    input: *const u8,
+    input_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    f: impl FnOnce(&[u8]) -> Option<Vec<u8>> + std::panic::UnwindSafe,
+) -> usize {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    let data: &[u8] = if input_len == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(input, input_len)
+    };
+    match std::panic::catch_unwind(move || f(data)) {
+        Ok(Some(buf)) => {
+            if buf.len() <= out_cap {
+                std::ptr::copy_nonoverlapping(buf.as_ptr(), out, buf.len());
+            }
+            buf.len()
+        }
+        _ => usize::MAX,
+    }
 }
 
 /// The ABI version of this library.
@@ -145,23 +154,9 @@ pub unsafe extern "C" fn skyeval_grade_batch(
     out: *mut u8,
     out_cap: usize,
 ) -> usize {
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let data: &[u8] = if input_len == 0 {
-        &[]
-    } else {
-        std::slice::from_raw_parts(input, input_len)
-    };
-    let result = std::panic::catch_unwind(|| grade_batch(data, n as usize, threads as usize));
-    match result {
-        Ok(Some(buf)) => {
-            if buf.len() <= out_cap {
-                std::ptr::copy_nonoverlapping(buf.as_ptr(), out, buf.len());
-            }
-            buf.len()
-        }
-        _ => usize::MAX,
-    }
+    ffi_call(input, input_len, out, out_cap, |data| {
+        grade_batch(data, n as usize, threads as usize)
+    })
 }
 
 /// Grades the complete JSONL lines in `input[..input_len]` (see `jsonl.rs` for
@@ -180,27 +175,10 @@ pub unsafe extern "C" fn skyeval_grade_jsonl(
     out: *mut u8,
     out_cap: usize,
 ) -> usize {
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let data: &[u8] = if input_len == 0 {
-        &[]
-    } else {
-        std::slice::from_raw_parts(input, input_len)
-    };
-    let threads = if threads == 0 {
-        std::thread::available_parallelism()
-            .map(|p| p.get())
-            .unwrap_or(1)
-    } else {
-        threads as usize
-    };
-    match std::panic::catch_unwind(|| jsonl::grade_jsonl(data, threads)) {
-        Ok(buf) => {
-            if buf.len() <= out_cap {
-                std::ptr::copy_nonoverlapping(buf.as_ptr(), out, buf.len());
-            }
-            buf.len()
-        }
-        Err(_) => usize::MAX,
-    }
+    ffi_call(input, input_len, out, out_cap, |data| {
+        Some(jsonl::grade_jsonl(
+            data,
+            parallel::resolve_threads(threads as usize),
+        ))
+    })
 }
