@@ -29,11 +29,13 @@ export {
   type EvaluateRunResult,
 } from "./core/evaluate_run.ts";
 export { configurationOf, DEFAULT_SAMPLING, runHash, type RunSpec } from "./core/run_spec.ts";
-export { readSamples, RUN_FILES, runDirName, SampleLog } from "./core/run_dir.ts";
+export { RUN_FILES, runDirName, SampleLog } from "./core/run_dir.ts";
+export { resultsOrder, SampleLogIndex, type SampleState } from "./core/sample_log_index.ts";
+export { ListHasher, type SampleStream, sampleStreamOf } from "./core/sample_stream.ts";
 export type { ResponseRecord, SampleRecord } from "./core/sample_record.ts";
 export { type Scorers, scoreSamples } from "./core/score_samples.ts";
-export { summarize, type Summary } from "./core/summary.ts";
-export { buildResults } from "./core/results_file.ts";
+export { summarize, type Summary, SummaryFold } from "./core/summary.ts";
+export { buildResults, resultEntry, ResultsFileWriter } from "./core/results_file.ts";
 export { listTaskNames, loadTask, parseTaskConfig, TaskConfigError } from "./tasks/registry.ts";
 export { type TaskConfig, TaskConfigSchema, type TaskDefinition } from "./tasks/schema.ts";
 export type { AnswerTarget, CodeTarget, Target, TaskHandler } from "./tasks/handler.ts";

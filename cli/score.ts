@@ -5,9 +5,12 @@
  *
  * @module
  */
+import { jsonObjectEntries, type JsonObjectEntry } from "../core/json_object_entries.ts";
 import { targetsOf } from "../core/prepare.ts";
-import { readJson, readSamples, RUN_FILES, RunDirError, SampleLog } from "../core/run_dir.ts";
+import { readJson, RUN_FILES, RunDirError, SampleLog } from "../core/run_dir.ts";
 import { writeRunFiles } from "../core/run.ts";
+import { SampleLogIndex } from "../core/sample_log_index.ts";
+import { WindowReader } from "../core/window_reader.ts";
 import type { SampleRecord } from "../core/sample_record.ts";
 import { scoreSamples } from "../core/score_samples.ts";
 import type { Summary } from "../core/summary.ts";
@@ -18,6 +21,9 @@ import { VERSION } from "../version.ts";
 import { parseFlags } from "./flags.ts";
 import { type CommandIO, UsageError } from "./io.ts";
 import { chooseScorers } from "./scorers.ts";
+
+/** Records scored per grader call. */
+const SCORE_BATCH = 1024;
 
 const FLAGS = {
   "run-dir": { type: "string" },
@@ -67,60 +73,81 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
   const task = await taskFor(flags.task, configuration, flags["tasks-dir"] ?? []);
 
   const samplesPath = `${runDir}/${RUN_FILES.samples}`;
-  let records = [...(await readSamples(samplesPath)).records.values()];
   const resultsPath = `${runDir}/${RUN_FILES.results}`;
-  const fromSkyThought = records.length === 0;
-  if (fromSkyThought) records = recordsFromResults(await readJson(resultsPath));
-  else {
-    // results.json is the file users post-process (e.g. stripping thinking):
-    // when its response text differs from the log's, its text is scored.
-    const edited = await readJson(resultsPath).then(recordsFromResults, () => []);
-    const texts = new Map(edited.map((r) => [r.id, r.responses.map((x) => x.content)]));
-    let changed = 0;
-    records = records.map((record) => {
-      const text = texts.get(record.id);
-      if (!text || text.length !== record.responses.length) return record;
-      if (text.every((t, i) => t === record.responses[i].content)) return record;
-      changed++;
-      return { ...record, responses: record.responses.map((r, i) => ({ ...r, content: text[i] })) };
-    });
-    if (changed) io.stderr(`note: scoring the edited text of ${changed} samples from results.json`);
-  }
+  const saved = await SampleLogIndex.build(samplesPath);
+  const fromSkyThought = saved.size === 0;
   const wanted = flags.ids
     ? new Set(flags.ids.split(",").map((s) => s.trim()).filter(Boolean))
     : null;
   if (wanted) {
-    const known = new Set(records.map((r) => r.id));
+    const known = fromSkyThought ? await resultIds(resultsPath) : saved;
     const missing = [...wanted].filter((id) => !known.has(id));
     if (missing.length) throw new UsageError(`--ids not in this run: ${missing.join(", ")}`);
   }
-  const toScore = records.filter((r) => (!wanted || wanted.has(r.id)) && r.responses.length > 0);
+  // results.json is the file users post-process (e.g. stripping thinking):
+  // when its response text differs from the log's, its text is scored.
+  const edits = fromSkyThought ? new Map() : await editedResults(resultsPath, saved);
+  if (edits.size) {
+    io.stderr(`note: scoring the edited text of ${edits.size} samples from results.json`);
+  }
+  const records = fromSkyThought
+    ? recordsFromResults(resultsPath)
+    : withEditedText(saved.records(), edits, resultsPath);
+
+  // A SkyThought folder gets a new log, put in place only once it is whole.
+  const logPath = fromSkyThought
+    ? `${samplesPath}.tmp-${crypto.randomUUID().slice(0, 8)}`
+    : samplesPath;
+  const log = await SampleLog.open(logPath, { truncate: fromSkyThought });
   const scoring = chooseScorers(flags.scorer, io);
-  let rescored: SampleRecord[];
+  let rescored = 0;
   try {
-    rescored = await scoreSamples(
-      toScore,
-      targetsOf(task, toScore.map((r) => r.row as Row)),
-      scoring.scorers,
-    );
+    let batch: SampleRecord[] = [];
+    const flush = async () => {
+      const toScore = batch.filter((r) => (!wanted || wanted.has(r.id)) && r.responses.length > 0);
+      const scored = await scoreSamples(
+        toScore,
+        targetsOf(task, toScore.map((r) => r.row as Row)),
+        scoring.scorers,
+      );
+      rescored += scored.length;
+      const byId = new Map(scored.map((r) => [r.id, r]));
+      for (const record of batch) {
+        const latest = byId.get(record.id);
+        if (latest || fromSkyThought) await log.append(latest ?? record);
+      }
+      batch = [];
+    };
+    for await (const record of records) {
+      batch.push(record);
+      if (batch.length >= SCORE_BATCH) await flush();
+    }
+    await flush();
+    await log.close();
+    if (fromSkyThought) await Deno.rename(logPath, samplesPath);
+  } catch (error) {
+    await log.close().catch(() => {});
+    if (fromSkyThought) await Deno.remove(logPath).catch(() => {});
+    throw error;
   } finally {
     await scoring.close();
   }
-  const byId = new Map(rescored.map((r) => [r.id, r]));
-  const merged = records.map((r) => byId.get(r.id) ?? r);
 
-  const log = await SampleLog.open(samplesPath, { truncate: fromSkyThought });
-  for (const record of fromSkyThought ? merged : rescored) await log.append(record);
-  await log.close();
-
+  const index = await SampleLogIndex.build(samplesPath);
+  let most = 1;
+  let allScored = true;
+  for (const id of index.ids) {
+    const state = index.state(id)!;
+    most = Math.max(most, state.responses);
+    if (!state.scored && state.responses > 0) allScored = false;
+  }
   const n = Number(
-    previous.n ?? (configuration.sampling_params as { n?: number } | undefined)?.n ??
-      Math.max(1, ...merged.map((r) => r.responses.length)),
+    previous.n ?? (configuration.sampling_params as { n?: number } | undefined)?.n ?? most,
   );
-  const summary = await writeRunFiles(runDir, merged, {
+  const summary = await writeRunFiles(runDir, {
     configuration,
     n,
-    status: merged.every((r) => r.scored || r.responses.length === 0) ? "scored" : "generated",
+    status: allScored ? "scored" : "generated",
     scoring: scoring.describe(),
     fingerprint: {
       ...(previous.fingerprint ?? {}),
@@ -128,9 +155,9 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
       rescored_as_task: task.name,
     },
     version: VERSION,
-  });
+  }, index);
   io.print(
-    `rescored ${rescored.length} samples; accuracy ${
+    `rescored ${rescored} samples; accuracy ${
       (summary.accuracy * 100).toFixed(2)
     }% over ${summary.scored_responses} scored responses` +
       (summary.unscored_responses ? `, ${summary.unscored_responses} unscored` : ""),
@@ -155,23 +182,105 @@ async function taskFor(
   throw new UsageError("score: the run records no task; pass --task");
 }
 
-/** Sample records from a SkyThought `results.json`. */
-function recordsFromResults(results: unknown): SampleRecord[] {
-  if (!results || typeof results !== "object") {
-    throw new UsageError("results.json is not an object");
+/** The entries of a `results.json`, streamed, with its failures as one clear error. */
+async function* resultEntries(path: string): AsyncGenerator<JsonObjectEntry> {
+  try {
+    yield* jsonObjectEntries(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new RunDirError(`Run file "${path}" does not exist`);
+    }
+    if (!(error instanceof SyntaxError)) throw error;
+    if (/^not a JSON object/.test(error.message)) {
+      throw new UsageError("results.json is not an object");
+    }
+    throw new RunDirError(`Run file "${path}" is corrupt: ${error.message}`);
   }
-  return Object.entries(results as Record<string, Record<string, unknown>>).map(([id, value]) => {
-    const { responses, token_usages, input_conversation, prompt: _p, ...row } = value;
+}
+
+/** The `_index` values of a `results.json`. */
+async function resultIds(path: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const entry of resultEntries(path)) ids.add(entry.key);
+  return ids;
+}
+
+/**
+ * Where `results.json` holds response text that differs from the log's,
+ * by id (the value's byte range); none when it is missing or unreadable.
+ */
+async function editedResults(
+  path: string,
+  saved: SampleLogIndex,
+): Promise<Map<string, JsonObjectEntry>> {
+  const edits = new Map<string, JsonObjectEntry>();
+  const reader = await saved.reader();
+  try {
+    for await (const entry of jsonObjectEntries(path)) {
+      const record = await reader.read(entry.key);
+      const texts = responseTexts(entry.value);
+      if (!record || texts.length !== record.responses.length) continue;
+      if (texts.every((t, i) => t === record.responses[i].content)) continue;
+      edits.set(entry.key, { ...entry, value: undefined });
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof RunDirError) throw error;
+    return new Map();
+  } finally {
+    reader.close();
+  }
+  return edits;
+}
+
+function responseTexts(value: unknown): string[] {
+  const responses = (value as { responses?: unknown } | null)?.responses;
+  return listOf<{ content: string }>(responses).map((r) => r.content);
+}
+
+/** The log's records, with the response text edited in `results.json` where it was. */
+async function* withEditedText(
+  records: AsyncIterable<SampleRecord>,
+  edits: ReadonlyMap<string, JsonObjectEntry>,
+  resultsPath: string,
+): AsyncGenerator<SampleRecord> {
+  if (edits.size === 0) return yield* records;
+  const file = await Deno.open(resultsPath, { read: true });
+  const reader = new WindowReader(file);
+  const decoder = new TextDecoder();
+  try {
+    for await (const record of records) {
+      const edit = edits.get(record.id);
+      if (!edit) {
+        yield record;
+        continue;
+      }
+      const texts = responseTexts(
+        JSON.parse(decoder.decode(await reader.read(edit.offset, edit.length))),
+      );
+      yield { ...record, responses: record.responses.map((r, i) => ({ ...r, content: texts[i] })) };
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** Sample records from a SkyThought `results.json`, streamed. */
+async function* recordsFromResults(path: string): AsyncGenerator<SampleRecord> {
+  for await (const { key: id, value } of resultEntries(path)) {
+    if (!value || typeof value !== "object" || Array.isArray(value)) {
+      throw new UsageError(`results.json entry "${id}" is not an object`);
+    }
+    const { responses, token_usages, input_conversation, prompt: _p, ...row } = value as Record<
+      string,
+      unknown
+    >;
     const usages = listOf<{ completion_tokens?: number; prompt_tokens?: number }>(token_usages);
-    return {
+    yield {
       id,
       row: { ...row, _index: id },
       messages: (input_conversation ?? []) as SampleRecord["messages"],
       prompt_tokens: usages[0]?.prompt_tokens ?? null,
-      responses: listOf<{ content: string; finish_reason?: string }>(responses).map((
-        r,
-        i,
-      ) => ({
+      responses: listOf<{ content: string; finish_reason?: string }>(responses).map((r, i) => ({
         content: r.content,
         finish_reason: r.finish_reason ?? null,
         completion_tokens: usages[i]?.completion_tokens ?? null,
@@ -180,7 +289,7 @@ function recordsFromResults(results: unknown): SampleRecord[] {
       })),
       scored: false,
     };
-  });
+  }
 }
 
 /**

@@ -10,13 +10,14 @@
  */
 import type { Backend } from "../backends/backend.ts";
 import { VERSION } from "../version.ts";
-import { hashValue } from "./hash.ts";
 import type { PreparedSample } from "./prepare.ts";
-import { readJson, readSamples, RUN_FILES, RunDirError, SampleLog, writeJson } from "./run_dir.ts";
+import { readJson, RUN_FILES, RunDirError, SampleLog, writeJson } from "./run_dir.ts";
 import { type RunProgress, runSamples, writeRunFiles } from "./run.ts";
 import { configurationOf, runHash, type RunSpec } from "./run_spec.ts";
+import { SampleLogIndex } from "./sample_log_index.ts";
+import { type SampleStream, sampleStreamOf } from "./sample_stream.ts";
 import type { Scorers } from "./score_samples.ts";
-import { summarize, type Summary, type SummaryContext } from "./summary.ts";
+import { type Summary, type SummaryContext, SummaryFold } from "./summary.ts";
 
 /** What was evaluated, for the fingerprint. */
 export interface DatasetInfo {
@@ -29,7 +30,8 @@ export interface DatasetInfo {
 /** Options of `evaluateRun`. */
 export interface EvaluateRunOptions {
   spec: RunSpec;
-  samples: readonly PreparedSample[];
+  /** The samples in memory, or streamed (a dataset larger than memory). */
+  samples: readonly PreparedSample[] | SampleStream;
   dataset: DatasetInfo;
   backend: Backend;
   runDir: string;
@@ -55,10 +57,11 @@ export interface EvaluateRunResult {
 
 /** Runs one evaluation (or generation) into `runDir`. */
 export async function evaluateRun(options: EvaluateRunOptions): Promise<EvaluateRunResult> {
-  const { spec, samples, runDir } = options;
+  const { spec, runDir } = options;
+  const samples = "open" in options.samples ? options.samples : sampleStreamOf(options.samples);
   await Deno.mkdir(runDir, { recursive: true });
   const samplesPath = `${runDir}/${RUN_FILES.samples}`;
-  const existing = options.resume ? (await readSamples(samplesPath)).records : new Map();
+  const existing = options.resume ? await SampleLogIndex.build(samplesPath) : undefined;
   const fingerprint = {
     run_hash: await runHash(spec),
     dataset: {
@@ -67,7 +70,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
       sha256: options.dataset.contentHash,
       rows: options.dataset.rows,
     },
-    prompt_sha256: await hashValue(samples.map((s) => s.messages)),
+    prompt_sha256: samples.promptSha256,
     sampling: spec.sampling,
     backend: { name: spec.backend.name, model: spec.model.model_id },
     task_version: spec.task.config.version,
@@ -85,18 +88,17 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
 
   if (options.resume) await checkSameRun(runDir, fingerprint);
   const log = await SampleLog.open(samplesPath, { truncate: !options.resume });
-  await writeJson(
-    `${runDir}/${RUN_FILES.summary}`,
-    summarize([...existing.values()], context("running")),
-  );
-  options.onStart?.({ total: samples.length, alreadyDone: existing.size });
-  let records;
+  const sofar = new SummaryFold();
+  if (existing) { for await (const record of existing.records()) sofar.add(record); }
+  await writeJson(`${runDir}/${RUN_FILES.summary}`, sofar.finish(context("running")));
+  options.onStart?.({ total: samples.total, alreadyDone: existing?.size ?? 0 });
   try {
-    records = await runSamples(samples, {
+    await runSamples(samples.open(), {
       backend: options.backend,
       n: spec.n,
       sampling: spec.sampling,
-      existing,
+      total: samples.total,
+      ...(existing ? { existing } : {}),
       log,
       ...(options.scorers ? { scorers: options.scorers } : {}),
       concurrency: options.concurrency ?? options.backend.maxConcurrency,
@@ -109,15 +111,11 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
       if (!options.resume) await removeIfNothingGenerated(runDir);
       throw error;
     }
-    const saved = (await readSamples(samplesPath)).records;
-    return {
-      summary: await writeRunFiles(runDir, [...saved.values()], context("running")),
-      interrupted: true,
-    };
+    return { summary: await writeRunFiles(runDir, context("running")), interrupted: true };
   }
   await log.close();
   const status = options.scorers ? "scored" : "generated";
-  return { summary: await writeRunFiles(runDir, records, context(status)), interrupted: false };
+  return { summary: await writeRunFiles(runDir, context(status)), interrupted: false };
 }
 
 /**
@@ -155,8 +153,8 @@ async function checkSameRun(
 
 /** Removes a new run folder that a failed start left with nothing generated in it. */
 async function removeIfNothingGenerated(runDir: string): Promise<void> {
-  const { records } = await readSamples(`${runDir}/${RUN_FILES.samples}`);
-  if ([...records.values()].some((r) => r.responses.length > 0)) return;
+  const index = await SampleLogIndex.build(`${runDir}/${RUN_FILES.samples}`);
+  if (index.ids.some((id) => index.state(id)!.responses > 0)) return;
   for (const file of [RUN_FILES.samples, RUN_FILES.summary]) {
     await Deno.remove(`${runDir}/${file}`).catch(() => {});
   }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type SampleRecord, SampleRecordSchema } from "./sample_record.ts";
+import type { SampleRecord } from "./sample_record.ts";
 
 /** File names inside a run directory. */
 export const RUN_FILES = {
@@ -78,53 +78,41 @@ export async function readJson(path: string): Promise<unknown> {
   }
 }
 
-/** What `readSamples` found. */
-export interface SamplesRead {
-  /** The latest record per sample id, in first-seen order. */
-  records: Map<string, SampleRecord>;
-  /** Bytes of an unfinished last line (a write cut by a crash) that were ignored. */
-  tornTailBytes: number;
-}
-
-/**
- * Reads `samples.jsonl`. A last line without its newline is a write cut by a
- * crash: it is ignored (and reported) rather than trusted.
- *
- * @throws {RunDirError} for a corrupt complete line.
- */
-export async function readSamples(path: string): Promise<SamplesRead> {
-  let text: string;
+/** Bytes after the last newline of a file: an unfinished line cut by a crash. */
+export async function tornTailBytes(path: string): Promise<number> {
+  let file: Deno.FsFile;
   try {
-    text = await Deno.readTextFile(path);
+    file = await Deno.open(path, { read: true });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { records: new Map(), tornTailBytes: 0 };
+    if (error instanceof Deno.errors.NotFound) return 0;
     throw error;
   }
-  const records = new Map<string, SampleRecord>();
-  const end = text.lastIndexOf("\n") + 1;
-  const lines = text.slice(0, end).split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() === "") continue;
-    let parsed;
-    try {
-      parsed = SampleRecordSchema.safeParse(JSON.parse(lines[i]));
-    } catch (error) {
-      throw new RunDirError(`"${path}" line ${i + 1} is corrupt: ${(error as Error).message}`);
+  try {
+    const size = (await file.stat()).size;
+    const chunk = new Uint8Array(64 << 10);
+    for (let end = size; end > 0;) {
+      const start = Math.max(0, end - chunk.length);
+      await file.seek(start, Deno.SeekMode.Start);
+      let filled = 0;
+      while (filled < end - start) {
+        const read = await file.read(chunk.subarray(filled, end - start));
+        if (read === null) break;
+        filled += read;
+      }
+      const newline = chunk.subarray(0, filled).lastIndexOf(0x0a);
+      if (newline >= 0) return size - (start + newline + 1);
+      end = start;
     }
-    if (!parsed.success) {
-      throw new RunDirError(
-        `"${path}" line ${i + 1} is not a sample record: ${parsed.error.issues[0].message}`,
-      );
-    }
-    records.set(parsed.data.id, parsed.data as unknown as SampleRecord);
+    return size;
+  } finally {
+    file.close();
   }
-  return { records, tornTailBytes: new TextEncoder().encode(text.slice(end)).length };
 }
 
 /**
  * Appends sample records to `samples.jsonl`, one write per line, so each
  * line is either wholly on disk or (after a crash mid-write) a torn tail
- * that `readSamples` ignores.
+ * that readers ignore.
  */
 export class SampleLog {
   #file: Deno.FsFile;
@@ -138,11 +126,8 @@ export class SampleLog {
   /** Opens the log for appending, first cutting any torn tail. */
   static async open(path: string, options: { truncate?: boolean } = {}): Promise<SampleLog> {
     if (!options.truncate) {
-      const { tornTailBytes } = await readSamples(path);
-      if (tornTailBytes > 0) {
-        const size = (await Deno.stat(path)).size;
-        await Deno.truncate(path, size - tornTailBytes);
-      }
+      const torn = await tornTailBytes(path);
+      if (torn > 0) await Deno.truncate(path, (await Deno.stat(path)).size - torn);
     }
     const file = await Deno.open(path, {
       create: true,

@@ -57,93 +57,128 @@ export interface SummaryContext {
 }
 
 /** Computes the summary of a run from its sample records. */
-export function summarize(records: readonly SampleRecord[], ctx: SummaryContext): Summary {
-  let completionTokens = 0;
-  let promptTokens = 0;
-  let responses = 0;
-  let truncated = 0;
-  let scored = 0;
-  let unscored = 0;
-  let errored = 0;
-  let pending = 0;
-  const erroredIds: string[] = [];
-  const verdicts: Partial<Record<Verdict, number>> = {};
-  const perProblem: number[] = [];
-  const passCounts: { n: number; c: number }[] = [];
+export function summarize(records: Iterable<SampleRecord>, ctx: SummaryContext): Summary {
+  const fold = new SummaryFold();
+  for (const record of records) fold.add(record);
+  return fold.finish(ctx);
+}
 
-  for (const record of records) {
+/**
+ * The summary as a fold over sample records: `add` each record once (in any
+ * order; `errored_ids` keeps it), then `finish`. It keeps a few numbers per
+ * problem, never the records, so a run of any size is summarized in one
+ * streaming pass.
+ */
+export class SummaryFold {
+  #samples = 0;
+  #completionTokens = 0;
+  #promptTokens = 0;
+  #responses = 0;
+  #truncated = 0;
+  #scored = 0;
+  #unscored = 0;
+  #pending = 0;
+  #correct = 0;
+  #erroredIds: string[] = [];
+  #verdicts: Partial<Record<Verdict, number>> = {};
+  /** Per scored problem: its share correct, and its judged / correct counts for pass@k. */
+  #perProblem: number[] = [];
+  #judgedCounts: number[] = [];
+  #correctCounts: number[] = [];
+
+  /** Folds in one sample's latest record. */
+  add(record: SampleRecord): void {
+    this.#samples++;
     if (record.error !== undefined && record.responses.length === 0) {
-      errored++;
-      erroredIds.push(record.id);
-      continue;
+      this.#erroredIds.push(record.id);
+      return;
     }
-    promptTokens += record.prompt_tokens ?? 0;
+    this.#promptTokens += record.prompt_tokens ?? 0;
     let correct = 0;
     let judged = 0;
     for (const response of record.responses) {
-      responses++;
-      completionTokens += response.completion_tokens ?? 0;
-      if (response.finish_reason === "length") truncated++;
-      if (response.verdict) verdicts[response.verdict] = (verdicts[response.verdict] ?? 0) + 1;
+      this.#responses++;
+      this.#completionTokens += response.completion_tokens ?? 0;
+      if (response.finish_reason === "length") this.#truncated++;
+      if (response.verdict) {
+        this.#verdicts[response.verdict] = (this.#verdicts[response.verdict] ?? 0) + 1;
+      }
       if (!record.scored) {
-        pending++;
+        this.#pending++;
         continue;
       }
-      if (response.correctness === null) unscored++;
+      if (response.correctness === null) this.#unscored++;
       else {
-        scored++;
+        this.#scored++;
         judged++;
         if (response.correctness) correct++;
       }
     }
     if (record.scored && judged > 0) {
-      perProblem.push(correct / judged);
-      passCounts.push({ n: judged, c: correct });
+      this.#perProblem.push(correct / judged);
+      this.#judgedCounts.push(judged);
+      this.#correctCounts.push(correct);
+      this.#correct += correct;
     }
   }
 
-  const estimate = estimateMean(perProblem);
-  const correctTotal = passCounts.reduce((a, p) => a + p.c, 0);
-  const problems = records.length - errored;
-  return {
-    configuration: ctx.configuration,
-    total_completion_tokens: completionTokens,
-    avg_completion_tokens: responses ? round(completionTokens / responses, 3) : 0,
-    total_prompt_tokens: promptTokens,
-    avg_prompt_tokens: problems ? round(promptTokens / problems, 3) : 0,
-    accuracy: scored ? round(correctTotal / scored, 4) : 0,
-    pass_at_k: ctx.n > 1 ? passAtKTable(passCounts, ctx.n) : null,
-    status: ctx.status,
-    num_samples: records.length,
-    num_responses: responses,
-    n: ctx.n,
-    scored_responses: scored,
-    unscored_responses: unscored,
-    errored_samples: errored,
-    errored_ids: erroredIds,
-    pending_responses: pending,
-    verdicts: Object.fromEntries(VERDICTS.filter((v) => verdicts[v]).map((v) => [v, verdicts[v]])),
-    stderr: perProblem.length ? round(estimate.stderr, 4) : null,
-    ci95: perProblem.length ? [round(estimate.ci95[0], 4), round(estimate.ci95[1], 4)] : null,
-    truncated_rate: responses ? round(truncated / responses, 4) : 0,
-    scoring: ctx.scoring,
-    fingerprint: ctx.fingerprint,
-    skyeval_version: ctx.version,
-    updated_at: (ctx.now ?? new Date()).toISOString(),
-  };
+  /** The summary of everything added. */
+  finish(ctx: SummaryContext): Summary {
+    const responses = this.#responses;
+    const scored = this.#scored;
+    const estimate = estimateMean(this.#perProblem);
+    const problems = this.#samples - this.#erroredIds.length;
+    const verdicts = this.#verdicts;
+    return {
+      configuration: ctx.configuration,
+      total_completion_tokens: this.#completionTokens,
+      avg_completion_tokens: responses ? round(this.#completionTokens / responses, 3) : 0,
+      total_prompt_tokens: this.#promptTokens,
+      avg_prompt_tokens: problems ? round(this.#promptTokens / problems, 3) : 0,
+      accuracy: scored ? round(this.#correct / scored, 4) : 0,
+      pass_at_k: ctx.n > 1 ? passAtKTable(this.#judgedCounts, this.#correctCounts, ctx.n) : null,
+      status: ctx.status,
+      num_samples: this.#samples,
+      num_responses: responses,
+      n: ctx.n,
+      scored_responses: scored,
+      unscored_responses: this.#unscored,
+      errored_samples: this.#erroredIds.length,
+      errored_ids: [...this.#erroredIds],
+      pending_responses: this.#pending,
+      verdicts: Object.fromEntries(
+        VERDICTS.filter((v) => verdicts[v]).map((v) => [v, verdicts[v]]),
+      ),
+      stderr: this.#perProblem.length ? round(estimate.stderr, 4) : null,
+      ci95: this.#perProblem.length
+        ? [round(estimate.ci95[0], 4), round(estimate.ci95[1], 4)]
+        : null,
+      truncated_rate: responses ? round(this.#truncated / responses, 4) : 0,
+      scoring: ctx.scoring,
+      fingerprint: ctx.fingerprint,
+      skyeval_version: ctx.version,
+      updated_at: (ctx.now ?? new Date()).toISOString(),
+    };
+  }
 }
 
 /** `{"k=8": 81.25, ..., "k=1": 50}` in percent; problems with fewer scored responses than k are skipped for that k. */
 function passAtKTable(
-  counts: readonly { n: number; c: number }[],
+  judged: readonly number[],
+  correct: readonly number[],
   n: number,
 ): Record<string, number> {
   const table: Record<string, number> = {};
   for (const k of passAtKValues(n)) {
-    const eligible = counts.filter((p) => p.n >= k);
-    if (eligible.length === 0) continue;
-    const mean = eligible.reduce((a, p) => a + passAtK(p.n, p.c, k), 0) / eligible.length;
-    table[`k=${k}`] = round(mean * 100, 3);
+    let sum = 0;
+    let eligible = 0;
+    for (let i = 0; i < judged.length; i++) {
+      if (judged[i] < k) continue;
+      sum += passAtK(judged[i], correct[i], k);
+      eligible++;
+    }
+    if (eligible === 0) continue;
+    table[`k=${k}`] = round((sum / eligible) * 100, 3);
   }
   return table;
 }

@@ -1,18 +1,30 @@
 import { assertEquals } from "../support/assert.ts";
-import { readSamples, writeJson } from "../../core/run_dir.ts";
-import { buildResults } from "../../core/results_file.ts";
+import { writeRunFiles } from "../../core/run.ts";
 
 const GOLDEN = new URL("../testdata/results_golden/", import.meta.url);
 
-Deno.test("results.json of the golden run log is byte-identical to the recorded one", async () => {
+Deno.test("results.json streamed from the golden run log is byte-identical to the in-memory one", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const { records } = await readSamples(new URL("samples.jsonl", GOLDEN).pathname);
-    await writeJson(`${dir}/results.json`, buildResults(records.values()));
+    await Deno.copyFile(new URL("samples.jsonl", GOLDEN), `${dir}/samples.jsonl`);
+    const summary = await writeRunFiles(dir, {
+      configuration: {},
+      n: 2,
+      status: "scored",
+      scoring: null,
+      fingerprint: {},
+      version: "test",
+    });
     assertEquals(
       await Deno.readTextFile(`${dir}/results.json`),
       await Deno.readTextFile(new URL("results.json", GOLDEN)),
     );
+    assertEquals(summary.errored_ids, ["5"]);
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "results.json",
+      "samples.jsonl",
+      "summary.json",
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
