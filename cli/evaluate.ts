@@ -7,17 +7,26 @@
  */
 import { createBackend } from "../backends/mod.ts";
 import { DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
-import { prepareSamples } from "../core/prepare.ts";
+import {
+  canStream,
+  type PreparedSample,
+  type PrepareOptions,
+  prepareSamples,
+  streamSamples,
+} from "../core/prepare.ts";
+import type { SampleStream } from "../core/sample_stream.ts";
 import { checkSamplingParams } from "../core/sampling_params.ts";
 import { isNonEmptyDir, RUN_FILES, runDirName } from "../core/run_dir.ts";
-import { evaluateRun } from "../core/evaluate_run.ts";
+import { type DatasetInfo, evaluateRun } from "../core/evaluate_run.ts";
 import type { Summary } from "../core/summary.ts";
 import { type DatasetSource, datasetSourceOf } from "../datasets/source.ts";
 import {
+  DatasetError,
   loadDataset,
   type LoadedDataset,
   type LoadOptions,
   type ProgressEvent,
+  streamLocalFile,
 } from "../datasets/mod.ts";
 import { HubNetworkError } from "../datasets/hub_http.ts";
 import { loadModelCatalog, resolveModelConfig } from "../models/model_config.ts";
@@ -249,18 +258,17 @@ export async function runEvaluate(
   };
   io.stderr(`loading ${source.kind === "file" ? source.path : task.config.dataset_path} ...`);
   const load = (which: DatasetSource) => loadWithCacheFallback(which, loadOptions, io);
-  const dataset = await load(source);
-  const samples = await prepareSamples(task, dataset.rows, {
+  const { samples, total, dataset } = await loadSamples(task, source, load, {
     model,
     start,
     end,
     seed,
     loadAuxiliary: async (aux) => (await load(aux)).rows,
   });
-  if (samples.length === 0) throw new UsageError(`Task "${task.name}" selected no rows`);
+  if (total === 0) throw new UsageError(`Task "${task.name}" selected no rows`);
   if (
     task.config.handler === "livecodebench" &&
-    samples.every((s) => !s.row.private_test_count)
+    Array.isArray(samples) && samples.every((s) => !s.row.private_test_count)
   ) {
     io.stderr("note: the dataset has no private tests; responses are judged on public tests only");
   }
@@ -274,17 +282,12 @@ export async function runEvaluate(
     },
     onLog: io.stderr,
   });
-  const progress = progressReporter(io, samples.length);
+  const progress = progressReporter(io, total);
   try {
     const { summary, interrupted } = await evaluateRun({
       spec,
       samples,
-      dataset: {
-        origin: dataset.origin,
-        files: dataset.files,
-        contentHash: dataset.contentHash,
-        rows: dataset.rows.length,
-      },
+      dataset,
       backend,
       runDir,
       resume: flags["resume-from"] !== undefined,
@@ -309,6 +312,39 @@ export async function runEvaluate(
     await scoring?.close();
     await backend.close();
   }
+}
+
+/**
+ * The samples of a run: a local JSON Lines file of a task that keeps rows
+ * as they are is streamed (it may be larger than memory); anything else is
+ * loaded whole.
+ */
+async function loadSamples(
+  task: TaskDefinition,
+  source: DatasetSource,
+  load: (which: DatasetSource) => Promise<LoadedDataset>,
+  options: PrepareOptions,
+): Promise<{ samples: PreparedSample[] | SampleStream; total: number; dataset: DatasetInfo }> {
+  if (source.kind === "file" && canStream(task)) {
+    const streamed = streamLocalFile(source.path);
+    if (streamed) {
+      const samples = await streamSamples(task, streamed, options);
+      if (samples.rows === 0) {
+        throw new DatasetError(`Cannot read dataset "${source.path}": the file has no rows`);
+      }
+      const { origin, files } = streamed;
+      const { contentHash, rows, total } = samples;
+      return { samples, total, dataset: { origin, files, contentHash, rows } };
+    }
+  }
+  const loaded = await load(source);
+  const samples = await prepareSamples(task, loaded.rows, options);
+  const { origin, files, contentHash } = loaded;
+  return {
+    samples,
+    total: samples.length,
+    dataset: { origin, files, contentHash, rows: loaded.rows.length },
+  };
 }
 
 /**

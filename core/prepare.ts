@@ -10,7 +10,9 @@ import type { ModelConfig } from "../models/model_config.ts";
 import { HANDLERS } from "../tasks/handlers/mod.ts";
 import type { PrepareContext, Row, Target } from "../tasks/handler.ts";
 import type { TaskDefinition } from "../tasks/schema.ts";
+import { createHash } from "node:crypto";
 import { buildConversation } from "./conversation.ts";
+import { ListHasher, type SampleStream } from "./sample_stream.ts";
 
 /** One sample ready to generate and score. */
 export interface PreparedSample {
@@ -59,4 +61,78 @@ export async function prepareSamples(
 export function targetsOf(task: TaskDefinition, rows: readonly Row[]): Map<string, Target> {
   const handler = HANDLERS[task.config.handler];
   return new Map(rows.map((row) => [row._index, handler.target(row, task.config)]));
+}
+
+/** Rows read afresh on each call, each chunk of bytes read given to `feed`. */
+export interface RowSource {
+  rows(feed?: (chunk: Uint8Array) => void): AsyncIterable<Record<string, unknown>>;
+}
+
+/** A streamed run's samples and what identifies the data they came from. */
+export interface StreamedSamples extends SampleStream {
+  /** sha256 hex of the bytes read. */
+  contentHash: string;
+  /** Rows in the dataset. */
+  rows: number;
+}
+
+/**
+ * Prepares samples from rows too many to hold: one pass checks every
+ * selected row (so a bad row fails before anything is written), counts
+ * them and hashes the data and the prompts; `open` then prepares each
+ * sample as the run asks for it. Only for handlers that keep every row as
+ * it is (no `prepare` step), which `canStream` tells.
+ *
+ * @throws {TypeError} when a row lacks a column the task needs.
+ */
+export async function streamSamples(
+  task: TaskDefinition,
+  source: RowSource,
+  options: PrepareOptions,
+): Promise<StreamedSamples> {
+  const handler = HANDLERS[task.config.handler];
+  if (handler.prepare) {
+    throw new TypeError(`Task handler "${task.config.handler}" needs all rows at once`);
+  }
+  const prepare = (row: Record<string, unknown>, index: number): PreparedSample => {
+    const indexed: Row = { ...row, _index: String(index) };
+    return {
+      id: indexed._index,
+      row: indexed,
+      messages: buildConversation(handler.prompt(indexed, task.config), options.model),
+      target: handler.target(indexed, task.config),
+    };
+  };
+  const selected = (index: number) =>
+    index >= options.start && (options.end <= 0 || index < options.end);
+  const content = createHash("sha256");
+  const prompts = new ListHasher();
+  let rows = 0;
+  let total = 0;
+  for await (const row of source.rows((chunk) => content.update(chunk))) {
+    if (selected(rows)) {
+      prompts.add(prepare(row, rows).messages);
+      total++;
+    }
+    rows++;
+  }
+  return {
+    total,
+    promptSha256: prompts.hex(),
+    contentHash: content.digest("hex"),
+    rows,
+    async *open() {
+      let index = 0;
+      for await (const row of source.rows()) {
+        if (selected(index)) yield prepare(row, index);
+        else if (options.end > 0 && index >= options.end) return;
+        index++;
+      }
+    },
+  };
+}
+
+/** Whether a task's samples can be prepared one row at a time (`streamSamples`). */
+export function canStream(task: TaskDefinition): boolean {
+  return HANDLERS[task.config.handler].prepare === undefined;
 }

@@ -66,21 +66,32 @@ export async function readDataFile(
     for (const h of hashers) h.update(chunk);
   };
   if (format === "jsonl" && "path" in input) {
-    const reader = new JsonlReader();
-    const rows: Record<string, unknown>[] = [];
-    // The stream closes the file when it ends, and is cancelled (closing it) on a throw.
-    const file = await Deno.open(input.path, { read: true });
-    for await (const chunk of file.readable) {
-      feed(chunk);
-      for (const row of reader.push(chunk)) rows.push(row);
-    }
-    for (const row of reader.finish()) rows.push(row);
+    const rows = await Array.fromAsync(streamJsonlRows(input.path, feed));
     return { rows, sha256: own.digest("hex"), size };
   }
   const bytes = "bytes" in input ? input.bytes : await Deno.readFile(input.path);
   feed(bytes);
   const rows = await parseBytes(bytes, format, options.field);
   return { rows, sha256: own.digest("hex"), size };
+}
+
+/**
+ * The rows of a JSON Lines file, parsed as it streams and never held whole;
+ * every chunk read is also given to `feed` (for hashing). Parse failures
+ * throw `SyntaxError` naming the line.
+ */
+export async function* streamJsonlRows(
+  path: string,
+  feed?: (chunk: Uint8Array) => void,
+): AsyncGenerator<Record<string, unknown>> {
+  const reader = new JsonlReader();
+  // The stream closes the file when it ends, and is cancelled (closing it) on a throw.
+  const file = await Deno.open(path, { read: true });
+  for await (const chunk of file.readable) {
+    feed?.(chunk);
+    yield* reader.push(chunk);
+  }
+  yield* reader.finish();
 }
 
 async function parseBytes(

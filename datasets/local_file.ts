@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
-import { formatOfName, readDataFile } from "./data_file.ts";
+import { formatOfName, readDataFile, streamJsonlRows } from "./data_file.ts";
 import { DatasetError } from "./errors.ts";
 
 /** Rows, content hash and absolute path of a local `.jsonl`, `.json`, `.parquet`, `.csv` or `.arrow`. */
@@ -46,6 +46,38 @@ export async function loadLocalFile(
     contentHash: total.digest("hex"),
     origin: `local file ${absolute}`,
     files: [absolute],
+  };
+}
+
+/** A local dataset read row by row: a file larger than memory. */
+export interface StreamedDataset {
+  origin: string;
+  files: string[];
+  /**
+   * The rows, in file order, read afresh on each call; every byte read is
+   * also given to `feed`. Failures are `DatasetError`s.
+   */
+  rows(feed?: (chunk: Uint8Array) => void): AsyncGenerator<Record<string, unknown>>;
+}
+
+/**
+ * A local JSON Lines file as a row stream; null for other formats (they
+ * are loaded whole with `loadLocalFile`).
+ */
+export function streamLocalFile(path: string): StreamedDataset | null {
+  if (formatOfName(path) !== "jsonl") return null;
+  const prefix = `Cannot read dataset "${path}"`;
+  const absolute = isAbsolute(path) ? path : resolve(path);
+  return {
+    origin: `local file ${absolute}`,
+    files: [absolute],
+    async *rows(feed) {
+      try {
+        yield* streamJsonlRows(absolute, feed);
+      } catch (error) {
+        throw readFailure(prefix, error);
+      }
+    },
   };
 }
 

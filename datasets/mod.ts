@@ -31,6 +31,7 @@ export { datasetSourceOf, describeSource } from "./source.ts";
 export type { DatasetSource } from "./source.ts";
 export type { ProgressEvent } from "./download.ts";
 export { formatOfName, readDataFile } from "./data_file.ts";
+export { type StreamedDataset, streamLocalFile } from "./local_file.ts";
 export type { DataFormat, DataInput } from "./data_file.ts";
 
 /** A loaded split: rows in dataset order plus what identifies the exact data read. */
