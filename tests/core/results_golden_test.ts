@@ -17,7 +17,7 @@ Deno.test("results.json streamed from the golden run log is byte-identical to th
     });
     assertEquals(
       await Deno.readTextFile(`${dir}/results.json`),
-      await Deno.readTextFile(new URL("results.json", GOLDEN)),
+      await Deno.readTextFile(new URL("results.json.golden", GOLDEN)),
     );
     assertEquals(summary.errored_ids, ["5"]);
     assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
