@@ -11,7 +11,8 @@ import type { Score, Verdict } from "../core/verdict.ts";
 import { correctnessOf } from "../core/verdict.ts";
 import type { AnswerGrader, AnswerItem } from "../scoring/answer/mod.ts";
 import { ANSWER_FORMATS } from "../scoring/answer/mod.ts";
-import { BUDGET_DETAIL, cleanText, GOLD_TOO_LONG_DETAIL } from "../scoring/answer/grade.ts";
+import { cleanText } from "../scoring/answer/grade.ts";
+import { RULES } from "../scoring/answer/rules.ts";
 
 /** The ABI version this loader speaks (`skyeval_abi_version()`). */
 export const NATIVE_ABI_VERSION = 2;
@@ -35,19 +36,8 @@ const SYMBOLS = {
   },
 } as const;
 
-const VERDICTS: readonly Verdict[] = [
-  "correct",
-  "incorrect",
-  "no_answer",
-  "truncated",
-  "grader_error",
-];
-const DETAILS: readonly (string | undefined)[] = [
-  undefined,
-  BUDGET_DETAIL,
-  GOLD_TOO_LONG_DETAIL,
-  "internal grader error",
-];
+const VERDICTS: readonly Verdict[] = RULES.verdicts;
+const DETAILS: readonly (string | undefined)[] = RULES.details.map((d) => d === "" ? undefined : d);
 
 /** The native grader, with an asynchronous batch call that leaves the event loop free. */
 export interface NativeAnswerGrader extends AnswerGrader {

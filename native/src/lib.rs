@@ -13,9 +13,11 @@ pub mod equivalence;
 pub mod expression;
 pub mod extract;
 pub mod grade;
+pub mod json;
 pub mod jsonl;
 pub mod normalize;
 pub mod parallel;
+pub mod rules;
 pub mod text;
 
 use grade::{grade_item, Detail, Format, Item, Score, Verdict};

@@ -1,62 +1,15 @@
 //! Answer normalization (twin of `scoring/answer/normalize.ts`).
 
+use crate::rules::{rules, Replacements};
 use crate::text::*;
 
 fn number_word(s: &[u8]) -> Option<&'static [u8]> {
-    Some(match s {
-        b"zero" => b"0",
-        b"one" => b"1",
-        b"two" => b"2",
-        b"three" => b"3",
-        b"four" => b"4",
-        b"five" => b"5",
-        b"six" => b"6",
-        b"seven" => b"7",
-        b"eight" => b"8",
-        b"nine" => b"9",
-        b"ten" => b"10",
-        b"eleven" => b"11",
-        b"twelve" => b"12",
-        b"thirteen" => b"13",
-        b"fourteen" => b"14",
-        b"fifteen" => b"15",
-        b"sixteen" => b"16",
-        b"seventeen" => b"17",
-        b"eighteen" => b"18",
-        b"nineteen" => b"19",
-        b"twenty" => b"20",
-        b"thirty" => b"30",
-        b"forty" => b"40",
-        b"fifty" => b"50",
-        b"sixty" => b"60",
-        b"seventy" => b"70",
-        b"eighty" => b"80",
-        b"ninety" => b"90",
-        b"hundred" => b"100",
-        b"thousand" => b"1000",
-        b"million" => b"1000000",
-        _ => return None,
-    })
+    rules()
+        .number_words
+        .iter()
+        .find(|(w, _)| w == s)
+        .map(|(_, n)| &n[..])
 }
-
-const UNIT_WORDS: &[&[u8]] = &[
-    b"cm", b"mm", b"km", b"meter", b"meters", b"metre", b"metres", b"inch", b"inches", b"foot",
-    b"feet", b"ft", b"yard", b"yards", b"mile", b"miles", b"mph", b"unit", b"units", b"degree",
-    b"degrees", b"dollar", b"dollars", b"cent", b"cents", b"second", b"seconds", b"minute",
-    b"minutes", b"hour", b"hours", b"day", b"days", b"week", b"weeks", b"year", b"years", b"pound",
-    b"pounds", b"kg", b"sq", b"square", b"th", b"st", b"nd", b"rd",
-];
-
-const TEXT_COMMANDS: [&[u8]; 8] = [
-    b"\\boxed",
-    b"\\fbox",
-    b"\\text",
-    b"\\textbf",
-    b"\\textrm",
-    b"\\mathrm",
-    b"\\mathbf",
-    b"\\textit",
-];
 
 fn with_brace(cmd: &[u8]) -> Vec<u8> {
     let mut v = cmd.to_vec();
@@ -147,7 +100,7 @@ fn drop_trailing_unit_word(s: Vec<u8>) -> Vec<u8> {
         return s;
     }
     let word = ascii_lower(&body[i..]);
-    if word.is_empty() || !UNIT_WORDS.contains(&&word[..]) {
+    if word.is_empty() || !rules().unit_words.contains(&word) {
         return s;
     }
     let rest = trim_ascii(&body[..i]);
@@ -532,7 +485,7 @@ fn strip_quotes(s: &[u8]) -> Vec<u8> {
     s.to_vec()
 }
 
-fn replace_many(s: Vec<u8>, pairs: &[(&[u8], &[u8])]) -> Vec<u8> {
+fn replace_many(s: Vec<u8>, pairs: &Replacements) -> Vec<u8> {
     let mut out = s;
     for (from, to) in pairs {
         if contains(&out, from) {
@@ -544,97 +497,32 @@ fn replace_many(s: Vec<u8>, pairs: &[(&[u8], &[u8])]) -> Vec<u8> {
 
 /// Normalizes an answer string (twin of `normalizeAnswer`).
 pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
+    let r = rules();
     let mut s = trim_ascii(input).to_vec();
     if s.contains(&b'\n') {
         s.retain(|&c| c != b'\n');
     }
     s = trim_end_chars(&s, b".").to_vec();
-    s = replace_many(
-        s,
-        &[
-            (b"\\!", b""),
-            (b"\\,", b" "),
-            (b"\\;", b" "),
-            (b"\\:", b" "),
-            (b"~", b" "),
-            (b"\\displaystyle", b""),
-        ],
-    );
+    s = replace_many(s, &r.spacing);
     s = replace_array_begin(s);
-    s = replace_many(
-        s,
-        &[
-            (b"\\end{array}", b"\\end{pmatrix}"),
-            (b"bmatrix", b"pmatrix"),
-            (b"tfrac", b"frac"),
-            (b"dfrac", b"frac"),
-            (b"\\leqslant", b"\\le"),
-            (b"\\geqslant", b"\\ge"),
-            (b"\\neq", b"\\ne"),
-            (b"\\leq", b"\\le"),
-            (b"\\geq", b"\\ge"),
-            ("≤".as_bytes(), b"\\le"),
-            ("≥".as_bytes(), b"\\ge"),
-            ("≠".as_bytes(), b"\\ne"),
-            ("−".as_bytes(), b"-"),
-            ("π".as_bytes(), b"\\pi"),
-            ("±".as_bytes(), b"\\pm"),
-        ],
-    );
+    s = replace_many(s, &r.spelling);
     s = remove_sizers(s);
-    s = replace_many(s, &[(b"\\{", b"{"), (b"\\}", b"}")]);
+    s = replace_many(s, &r.braces);
     s = drop_trailing_text(s);
     s = drop_trailing_unit_word(s);
-    s = replace_many(
-        s,
-        &[
-            (b"^{\\circ}", b""),
-            (b"^\\circ", b""),
-            ("°".as_bytes(), b""),
-            (b"\\degree", b""),
-            (b"\\$", b""),
-            (b"$", b""),
-            (b"\\(", b""),
-            (b"\\)", b""),
-        ],
-    );
+    s = replace_many(s, &r.decorations);
     s = remove_command(s, b"\\mbox");
-    for cmd in TEXT_COMMANDS {
+    for cmd in &r.text_commands {
         s = unwrap_command(s, cmd);
     }
-    s = replace_many(
-        trim_ascii(&s).to_vec(),
-        &[
-            (b"^{th}", b""),
-            (b"^{st}", b""),
-            (b"^{nd}", b""),
-            (b"^{rd}", b""),
-        ],
-    );
+    s = replace_many(trim_ascii(&s).to_vec(), &r.ordinals);
     s = simplify_subscripts(s);
     if let Some(w) = number_word(&ascii_lower(&s)) {
         s = w.to_vec();
     }
     s = replace_word(replace_word(s, b"and", b","), b"or", b",");
     s = strip_variable_prefixes(s);
-    s = replace_many(
-        s,
-        &[
-            (b"x\\in", b""),
-            (b"y\\in", b""),
-            (b"z\\in", b""),
-            (b"x\\to", b""),
-            (b"y\\to", b""),
-            (b"z\\to", b""),
-            (b"\\emptyset", b"{}"),
-            (b"\\varnothing", b"{}"),
-            (b"(-\\infty,\\infty)", b"\\mathbb{R}"),
-            (b"\\%", b"%"),
-            (b" .", b" 0."),
-            (b"{.", b"{0."),
-            (b"infinity", b"\\infty"),
-        ],
-    );
+    s = replace_many(s, &r.sets);
     if !contains(&s, b"\\infty") {
         s = replace_word(s, b"inf", b"\\infty");
     }
@@ -657,17 +545,7 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     }
     s = fix_sqrt(&s);
     s = remove_spaces_keeping_commands(&s);
-    s = replace_many(
-        s,
-        &[
-            (b"x\\in", b""),
-            (b"y\\in", b""),
-            (b"z\\in", b""),
-            (b"x\\to", b""),
-            (b"y\\to", b""),
-            (b"z\\to", b""),
-        ],
-    );
+    s = replace_many(s, &r.membership);
     s = fix_fracs(&s);
     s = fix_slash(s);
     s = collapse_commas(s);

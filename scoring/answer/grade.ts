@@ -13,6 +13,7 @@ import { cleanRaw, extractRawAnswer, lastBoxed, lastNumber, stripThinking } from
 import { mathEqual, numbersEqual, parseNumber } from "./equivalence.ts";
 import { normalizeAnswer } from "./normalize.ts";
 import { utf8Length } from "./text.ts";
+import { BUDGET_DETAIL, GOLD_TOO_LONG_DETAIL } from "./rules.ts";
 
 /** Answer formats: free-form math, GSM8K numbers, and multiple-choice letters. */
 export type AnswerFormat = "math" | "gsm8k" | "choice" | "mmlu_pro" | "arc";
@@ -39,9 +40,6 @@ export interface AnswerItem {
   finishReason?: string | null;
 }
 
-/** Detail text of a grade that ran out of its work budget. */
-export const BUDGET_DETAIL = "time bound exceeded";
-
 const DEFAULT_OPTION_COUNT: Record<string, number> = { choice: 4, mmlu_pro: 10, arc: 5 };
 
 function score(verdict: AnswerVerdict, extracted: string | null, detail?: string): Score {
@@ -56,9 +54,6 @@ function missing(truncated: boolean): Score {
 
 /** Longest raw answer (in UTF-8 bytes) that is graded; longer ones are not answers. */
 export const MAX_ANSWER_BYTES = 4096;
-
-/** Detail text of a gold answer too long to grade. */
-export const GOLD_TOO_LONG_DETAIL = "gold answer too long";
 
 function gradeMath(text: string, gold: string, truncated: boolean, budget: Budget): Score {
   const raw = extractRawAnswer(text, truncated);

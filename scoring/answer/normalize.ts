@@ -21,100 +21,10 @@ import {
   trimEndChars,
   utf8Length,
 } from "./text.ts";
+import { RULES } from "./rules.ts";
 
-const NUMBER_WORDS = new Map<string, string>(Object.entries({
-  zero: "0",
-  one: "1",
-  two: "2",
-  three: "3",
-  four: "4",
-  five: "5",
-  six: "6",
-  seven: "7",
-  eight: "8",
-  nine: "9",
-  ten: "10",
-  eleven: "11",
-  twelve: "12",
-  thirteen: "13",
-  fourteen: "14",
-  fifteen: "15",
-  sixteen: "16",
-  seventeen: "17",
-  eighteen: "18",
-  nineteen: "19",
-  twenty: "20",
-  thirty: "30",
-  forty: "40",
-  fifty: "50",
-  sixty: "60",
-  seventy: "70",
-  eighty: "80",
-  ninety: "90",
-  hundred: "100",
-  thousand: "1000",
-  million: "1000000",
-}));
-
-const UNIT_WORDS = new Set([
-  "cm",
-  "mm",
-  "km",
-  "meter",
-  "meters",
-  "metre",
-  "metres",
-  "inch",
-  "inches",
-  "foot",
-  "feet",
-  "ft",
-  "yard",
-  "yards",
-  "mile",
-  "miles",
-  "mph",
-  "unit",
-  "units",
-  "degree",
-  "degrees",
-  "dollar",
-  "dollars",
-  "cent",
-  "cents",
-  "second",
-  "seconds",
-  "minute",
-  "minutes",
-  "hour",
-  "hours",
-  "day",
-  "days",
-  "week",
-  "weeks",
-  "year",
-  "years",
-  "pound",
-  "pounds",
-  "kg",
-  "sq",
-  "square",
-  "th",
-  "st",
-  "nd",
-  "rd",
-]);
-
-const TEXT_COMMANDS = [
-  "\\boxed",
-  "\\fbox",
-  "\\text",
-  "\\textbf",
-  "\\textrm",
-  "\\mathrm",
-  "\\mathbf",
-  "\\textit",
-];
+const { numberWords: NUMBER_WORDS, unitWords: UNIT_WORDS, textCommands: TEXT_COMMANDS } = RULES;
+const REPLACE = RULES.replacements;
 
 /** Replaces each `\cmd{X}` by X (brace-matched). */
 function unwrapCommand(s: string, cmd: string): string {
@@ -448,69 +358,23 @@ export function normalizeAnswer(input: string): string {
   let s = trimAscii(input);
   if (s.includes("\n")) s = s.replaceAll("\n", "");
   s = trimEndChars(s, ".");
-  s = replaceMany(s, [
-    ["\\!", ""],
-    ["\\,", " "],
-    ["\\;", " "],
-    ["\\:", " "],
-    ["~", " "],
-    ["\\displaystyle", ""],
-  ]);
+  s = replaceMany(s, REPLACE.spacing);
   s = replaceArrayBegin(s);
-  s = replaceMany(s, [
-    ["\\end{array}", "\\end{pmatrix}"],
-    ["bmatrix", "pmatrix"],
-    ["tfrac", "frac"],
-    ["dfrac", "frac"],
-    ["\\leqslant", "\\le"],
-    ["\\geqslant", "\\ge"],
-    ["\\neq", "\\ne"],
-    ["\\leq", "\\le"],
-    ["\\geq", "\\ge"],
-    ["≤", "\\le"],
-    ["≥", "\\ge"],
-    ["≠", "\\ne"],
-    ["−", "-"],
-    ["π", "\\pi"],
-    ["±", "\\pm"],
-  ]);
+  s = replaceMany(s, REPLACE.spelling);
   s = removeSizers(s);
-  s = replaceMany(s, [["\\{", "{"], ["\\}", "}"]]);
+  s = replaceMany(s, REPLACE.braces);
   s = dropTrailingText(s);
   s = dropTrailingUnitWord(s);
-  s = replaceMany(s, [
-    ["^{\\circ}", ""],
-    ["^\\circ", ""],
-    ["°", ""],
-    ["\\degree", ""],
-    ["\\$", ""],
-    ["$", ""],
-    ["\\(", ""],
-    ["\\)", ""],
-  ]);
+  s = replaceMany(s, REPLACE.decorations);
   s = removeCommand(s, "\\mbox");
   for (const cmd of TEXT_COMMANDS) s = unwrapCommand(s, cmd);
-  s = replaceMany(trimAscii(s), [["^{th}", ""], ["^{st}", ""], ["^{nd}", ""], ["^{rd}", ""]]);
+  s = replaceMany(trimAscii(s), REPLACE.ordinals);
   s = simplifySubscripts(s);
   const word = NUMBER_WORDS.get(asciiLower(s));
   if (word !== undefined) s = word;
   s = replaceWord(replaceWord(s, "and", ","), "or", ",");
   s = stripVariablePrefixes(s);
-  s = replaceMany(s, [
-    ["x\\in", ""],
-    ["y\\in", ""],
-    ["z\\in", ""],
-    ["x\\to", ""],
-    ["y\\to", ""],
-    ["z\\to", ""],
-    ["\\emptyset", "{}"],
-    ["\\varnothing", "{}"],
-    ["(-\\infty,\\infty)", "\\mathbb{R}"],
-    ["\\%", "%"],
-    [" .", " 0."],
-    ["{.", "{0."],
-    ["infinity", "\\infty"],
-  ]);
+  s = replaceMany(s, REPLACE.sets);
   if (!s.includes("\\infty")) s = replaceWord(s, "inf", "\\infty");
   s = stripQuotes(trimAscii(s));
   if (s.includes("j") && !s.includes("i")) s = s.replaceAll("j", "i");
@@ -521,10 +385,7 @@ export function normalizeAnswer(input: string): string {
   if (eq.length === 2 && utf8Length(eq[0]) <= 2 && !hasVariableLetter(eq[1])) s = eq[1];
   s = fixSqrt(s);
   s = removeSpacesKeepingCommands(s);
-  s = replaceMany(s, [["x\\in", ""], ["y\\in", ""], ["z\\in", ""], ["x\\to", ""], ["y\\to", ""], [
-    "z\\to",
-    "",
-  ]]);
+  s = replaceMany(s, REPLACE.membership);
   s = fixFracs(s);
   s = fixSlash(s);
   s = collapseCommas(s);
