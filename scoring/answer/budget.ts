@@ -21,11 +21,25 @@ export class BudgetExceeded extends Error {
   }
 }
 
-/** The remaining work units of one grade. */
+/**
+ * Which equivalence rules a grade follows: `skyeval` (the default, right
+ * where the reference is wrong) or `skythought`, the reference's own
+ * leniencies, kept to reproduce its published numbers: a 1e-4 relative
+ * tolerance on numbers, percentages scaled by 100 without a `%` sign, and
+ * interval brackets ignored.
+ */
+export type GraderMode = "skyeval" | "skythought";
+
+/** Every grader mode, default first. */
+export const GRADER_MODES: readonly GraderMode[] = ["skyeval", "skythought"];
+
+/** The remaining work units of one grade, and the rules it follows. */
 export class Budget {
   left: number;
-  constructor(units: number = GRADE_BUDGET) {
+  readonly mode: GraderMode;
+  constructor(units: number = GRADE_BUDGET, mode: GraderMode = "skyeval") {
     this.left = units;
+    this.mode = mode;
   }
   /** Spends `units`; throws BudgetExceeded when the budget is gone. */
   spend(units: number): void {

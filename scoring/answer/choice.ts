@@ -12,6 +12,7 @@
  */
 
 import { answerPhrase, lastBoxed } from "./extract.ts";
+import { optionGold } from "./text_answer.ts";
 import { asciiLower, codeAt, isAlnum, isAlpha, isSpace, trimAscii } from "./text.ts";
 
 const WRAPPER_PREFIXES = [
@@ -107,6 +108,17 @@ function letterOf(
   return matchOption(t, choices);
 }
 
+const NEGATIONS = ["not", "n't", "cannot", "never", "rule out", "ruled out", "eliminate", "except"];
+
+/** Whether the clause before `at` (back to `,` `.` `;` `:` or a line break) denies a letter. */
+function isNegated(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && !",.;:!?\n".includes(text[start - 1])) start--;
+  if (at - start > 80) return false;
+  const clause = asciiLower(text.slice(start, at)).replaceAll("’", "'");
+  return NEGATIONS.some((w) => clause.includes(w));
+}
+
 function lastStandaloneLetter(text: string, count: number): string | null {
   for (let i = text.length - 1; i >= 0; i--) {
     const c = text.charCodeAt(i);
@@ -114,7 +126,7 @@ function lastStandaloneLetter(text: string, count: number): string | null {
     const prev = codeAt(text, i - 1);
     const next = codeAt(text, i + 1);
     if (isAlnum(prev) || prev === 92 || prev === 39 || isAlnum(next) || next === 39) continue;
-    if (isArticle(text, i)) continue;
+    if (isArticle(text, i) || isNegated(text, i)) continue;
     return text[i];
   }
   return null;
@@ -154,8 +166,13 @@ export function extractChoice(
   return lastStandaloneLetter(text, count);
 }
 
-/** The gold letter in canonical form: trimmed, upper-case, without brackets or a period. */
+/**
+ * The gold letter in canonical form: trimmed, upper-case, without brackets or
+ * a period, and without the option text a gold may carry (`(D) Alina`).
+ */
 export function cleanGoldLetter(gold: string): string {
+  const option = optionGold(gold);
+  if (option !== null) return option.letter;
   let g = trimAscii(gold);
   if (g.length >= 2 && g.startsWith("(") && g.endsWith(")")) g = g.slice(1, -1);
   if (g.endsWith(".")) g = g.slice(0, -1);

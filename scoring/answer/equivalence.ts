@@ -13,7 +13,6 @@ import {
   evalExact,
   evalFloat,
   type Expr,
-  hasDecimal,
   parseExpression,
   rationalEqual,
   variablesOf,
@@ -28,6 +27,7 @@ import {
   splitTopLevel,
   utf8Length,
 } from "./text.ts";
+import { decimalComma } from "./normalize.ts";
 
 /** A plain number with its exact canonical form. */
 export interface ParsedNumber {
@@ -38,6 +38,13 @@ export interface ParsedNumber {
   isInt: boolean;
   percent: boolean;
   value: number;
+  /** The power of ten of the last digit written (`1.50` is -2, `12%` is -2, `3e5` is 5). */
+  place: number;
+}
+
+function isGroupOfThree(s: string, at: number): boolean {
+  return isDigit(codeAt(s, at)) && isDigit(codeAt(s, at + 1)) && isDigit(codeAt(s, at + 2)) &&
+    !isDigit(codeAt(s, at + 3));
 }
 
 /** Parses a plain number (`-1,234.5e-3`, `12%`); null when `s` is anything else. */
@@ -52,8 +59,8 @@ export function parseNumber(s: string): ParsedNumber | null {
   while (i < s.length) {
     const c = s.charCodeAt(i);
     if (isDigit(c)) intPart += s[i];
-    else if (c === 44 && intPart !== "" && isDigit(s.charCodeAt(i + 1))) {
-      // grouping comma
+    else if (c === 44 && intPart !== "" && isGroupOfThree(s, i + 1)) {
+      // thousands separator
     } else break;
     i++;
   }
@@ -89,6 +96,7 @@ export function parseNumber(s: string): ParsedNumber | null {
   if (i !== s.length) return null;
   let digits = intPart + fracPart;
   let e = exp - fracPart.length - (percent ? 2 : 0);
+  const place = e;
   let z = 0;
   while (z < digits.length && digits[z] === "0") z++;
   digits = digits.slice(z);
@@ -113,6 +121,7 @@ export function parseNumber(s: string): ParsedNumber | null {
     isInt,
     percent,
     value,
+    place,
   };
 }
 
@@ -127,16 +136,38 @@ function shifted(n: ParsedNumber, by: number): string {
   return n.digits === "" ? n.canonical : (n.neg ? "-" : "") + n.digits + "e" + (n.exp + by);
 }
 
-/** Whether two parsed numbers are equal (exact for integers, 1e-4 relative otherwise, percent-aware). */
+/**
+ * Whether two written numbers are equal: exactly, as the numbers they write
+ * (no tolerance: `326.51` is not `326.5`), or as the same percentage when one
+ * side carries a `%` (`25%` is 25 and 0.25).
+ */
 export function numbersEqual(p: ParsedNumber, r: ParsedNumber): boolean {
   if (p.canonical === r.canonical) return true;
-  if (p.isInt && r.isInt) return false;
-  if (isClose(p.value, r.value, 1e-4)) return true;
-  if (p.percent || r.percent) {
-    if (p.canonical === shifted(r, 2) || p.canonical === shifted(r, -2)) return true;
-    if (isClose(p.value, r.value * 100, 1e-4) || isClose(p.value, r.value / 100, 1e-4)) return true;
+  if (p.percent !== r.percent) {
+    return p.canonical === shifted(r, 2) || p.canonical === shifted(r, -2);
   }
   return false;
+}
+
+/**
+ * SkyThought's number comparison (`--grader skythought`): 1e-4 relative
+ * tolerance, and the reference value also taken times and over 100.
+ */
+export function numbersClose(p: ParsedNumber, r: ParsedNumber): boolean {
+  if (p.canonical === r.canonical) return true;
+  if (p.isInt && r.isInt && !p.percent && !r.percent) return false;
+  return [r.value, r.value * 100, r.value / 100].some((v) => isClose(p.value, v, 1e-4));
+}
+
+/**
+ * The precision rule: a decimal written by the model matches an exact value
+ * when it equals that value rounded to the digits written (`0.577` is
+ * `\frac{\sqrt3}{3}`, `1.414` is `\sqrt2`).
+ */
+export function roundsTo(decimal: ParsedNumber, exact: number): boolean {
+  if (!Number.isFinite(exact)) return false;
+  const half = 0.5 * 10 ** decimal.place;
+  return Math.abs(exact - decimal.value) <= half * (1 + 1e-9) + Math.abs(exact) * 1e-15;
 }
 
 function lastChoiceLetter(s: string): string {
@@ -176,9 +207,15 @@ function bracketed(s: string): Bracketed {
     s.length >= 2 && (first === "(" || first === "[" || first === "{") &&
     (last === ")" || last === "]" || last === "}") && closes(s, 0) === s.length - 1
   ) {
-    return { open: first, close: last, items: splitTopLevel(s.slice(1, -1), ",") };
+    return { open: first, close: last, items: splitItems(s.slice(1, -1)) };
   }
-  return { open: "", close: "", items: splitTopLevel(s, ",") };
+  return { open: "", close: "", items: splitItems(s) };
+}
+
+/** Items separated by `,`, or by `;` when there is no top-level comma (`(0;-2;6)`). */
+function splitItems(s: string): string[] {
+  const items = splitTopLevel(s, ",");
+  return items.length === 1 ? splitTopLevel(s, ";") : items;
 }
 
 function allPairsEqual(a: string[], b: string[], budget: Budget, depth: number): boolean {
@@ -272,7 +309,7 @@ function expressionsEqual(a: Expr, b: Expr, budget: Budget): boolean {
     const fa = evalFloat(a, new Map(), budget);
     const fb = evalFloat(b, new Map(), budget);
     if (Number.isNaN(fa) || Number.isNaN(fb)) return false;
-    return isClose(fa, fb, hasDecimal(a) || hasDecimal(b) ? 1e-4 : 1e-9);
+    return isClose(fa, fb, budget.mode === "skythought" ? 1e-4 : 1e-9);
   }
   let valid = 0;
   for (let k = 0; k < POINTS; k++) {
@@ -347,14 +384,41 @@ function inequalityAsInterval(r: Relation): string | null {
   return null;
 }
 
-/** `a\pm b` as the list `a+b,a-b` (one `\pm`, not inside a list), else null. */
+/** Most `\pm` signs in one item that are expanded (2^3 values). */
+const MAX_PLUS_MINUS = 3;
+
+/** Every sign choice of the `\pm` signs in `s`, or null when there are too many. */
+function signChoices(s: string): string[] | null {
+  let out = [""];
+  let from = 0;
+  let count = 0;
+  while (true) {
+    const at = s.indexOf("\\pm", from);
+    if (at < 0 || isAlpha(codeAt(s, at + 3))) break;
+    if (++count > MAX_PLUS_MINUS) return null;
+    const head = s.slice(from, at);
+    out = out.flatMap((o) => [o + head + "+", o + head + "-"]);
+    from = at + 3;
+  }
+  return out.map((o) => o + s.slice(from));
+}
+
+/**
+ * `a\pm b` as the list `a+b,a-b`; in a plain list each item's `\pm` signs
+ * expand (`\pm1,\pm2` is four values). Null when there is nothing to expand
+ * or `s` is a bracketed tuple or interval.
+ */
 function expandPlusMinus(s: string): string | null {
   const at = s.indexOf("\\pm");
-  if (at < 0 || s.indexOf("\\pm", at + 3) >= 0 || isAlpha(codeAt(s, at + 3))) return null;
-  if (splitTopLevel(s, ",").length > 1) return null;
-  const head = s.slice(0, at);
-  const tail = s.slice(at + 3);
-  return head + "+" + tail + "," + head + "-" + tail;
+  if (at < 0 || isAlpha(codeAt(s, at + 3))) return null;
+  if (s[0] === "(" || s[0] === "[") return null;
+  const values: string[] = [];
+  for (const item of splitTopLevel(s, ",")) {
+    const choices = signChoices(item);
+    if (choices === null) return null;
+    values.push(...choices);
+  }
+  return values.join(",");
 }
 
 function structuralEqual(pred: string, ref: string, budget: Budget, depth: number): boolean {
@@ -395,7 +459,8 @@ function structuralEqual(pred: string, ref: string, budget: Budget, depth: numbe
     const pTuple = pb.open === "(" || pb.open === "[";
     const rTuple = rb.open === "(" || rb.open === "[";
     if (pTuple && rTuple) {
-      if (pb.open !== rb.open || pb.close !== rb.close) return false;
+      const bracketsMatter = budget.mode !== "skythought";
+      if (bracketsMatter && (pb.open !== rb.open || pb.close !== rb.close)) return false;
       return allPairsEqual(pb.items, rb.items, budget, depth + 1);
     }
     if (pTuple || rTuple) return allPairsEqual(pb.items, rb.items, budget, depth + 1);
@@ -429,9 +494,39 @@ export function mathEqual(pred: string, ref: string, budget: Budget, depth = 0):
   budget.spend(4 + ((utf8Length(pred) + utf8Length(ref)) >> 5));
   if (asciiLower(pred) === asciiLower(ref)) return true;
   if (ref.length === 1 && ref >= "A" && ref <= "E") return lastChoiceLetter(pred) === ref;
-  const pn = parseNumber(pred);
-  const rn = pn === null ? null : parseNumber(ref);
-  if (pn !== null && rn !== null) return numbersEqual(pn, rn);
+  let pn = parseNumber(pred);
+  let rn = parseNumber(ref);
+  if (pn === null && rn !== null && !rn.isInt) pn = parseDecimalComma(pred);
+  if (rn === null && pn !== null && !pn.isInt) rn = parseDecimalComma(ref);
+  if (pn !== null && rn !== null) {
+    return budget.mode === "skythought" ? numbersClose(pn, rn) : numbersEqual(pn, rn);
+  }
   if (pred === "") return false;
+  if (budget.mode === "skythought") return structuralEqual(pred, ref, budget, depth);
+  if (pn !== null && isWrittenDecimal(pn)) {
+    const v = numericValue(ref, budget);
+    if (v !== null) return roundsTo(pn, v);
+  }
+  if (rn !== null && isWrittenDecimal(rn)) {
+    const v = numericValue(pred, budget);
+    if (v !== null) return roundsTo(rn, v);
+  }
   return structuralEqual(pred, ref, budget, depth);
+}
+
+function parseDecimalComma(s: string): ParsedNumber | null {
+  const d = decimalComma(s);
+  return d === null ? null : parseNumber(d);
+}
+
+function isWrittenDecimal(n: ParsedNumber): boolean {
+  return !n.isInt && !n.percent && n.place < 0;
+}
+
+/** The value of a constant expression (`\frac{\sqrt3}{3}`), or null (variables, not parsed). */
+function numericValue(s: string, budget: Budget): number | null {
+  const e = parseExpression(s, budget);
+  if (e === null || variablesOf(e).length > 0) return null;
+  const v = evalFloat(e, new Map(), budget);
+  return Number.isNaN(v) ? null : v;
 }

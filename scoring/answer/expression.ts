@@ -86,6 +86,12 @@ function plainWordAt(s: string, i: number): string | null {
   return PLAIN_WORDS.has(word) ? word : null;
 }
 
+function digitsEnd(s: string, from: number): number {
+  let j = from;
+  while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+  return j;
+}
+
 function tokenize(s: string, budget: Budget): Token[] | null {
   const out: Token[] = [];
   let i = 0;
@@ -120,6 +126,11 @@ function tokenize(s: string, budget: Budget): Token[] | null {
           name += "_" + s[i + 1];
           i += 2;
         } else return null;
+      } else if (name !== "e") {
+        // `k1` is one name, so `2k1` is not `2k` by implicit multiplication
+        const end = digitsEnd(s, i);
+        name += s.slice(i, end);
+        i = end;
       }
       out.push({ t: "var", v: name });
     } else if (c === 92) {
@@ -373,15 +384,6 @@ export function variablesOf(e: Expr): string[] {
   };
   walk(e);
   return [...names].sort();
-}
-
-/** Whether any number literal in the expression has a decimal point. */
-export function hasDecimal(e: Expr): boolean {
-  if (e.k === "num") return e.text.includes(".");
-  if (e.k === "var" || e.k === "const") return false;
-  if (e.k === "root") return hasDecimal(e.n) || hasDecimal(e.a);
-  if ("b" in e) return hasDecimal(e.a) || hasDecimal(e.b);
-  return hasDecimal(e.a);
 }
 
 function factorial(n: number): number {

@@ -4,7 +4,8 @@
  * Priority, first hit wins: Minerva's "final answer is $X$. I hope", the last
  * `\boxed{}`/`\fbox{}` (brace-matched; adjacent boxes joined by "," when only
  * "and"/","/"or" separate them), the last "answer is"/"answer:" phrase, then
- * the weak fallbacks: a bold value on the last line, the last number. Only the
+ * the text after `####`, then the weak fallbacks: a bold value on the last
+ * line, the last math span, and as a last resort the last number. Only the
  * text after a `</think>` block is read.
  *
  * @module
@@ -236,6 +237,70 @@ export function lastNumber(text: string): string | null {
   return null;
 }
 
+const MATH_DELIMITERS: readonly (readonly [string, string])[] = [
+  ["$$", "$$"],
+  ["\\[", "\\]"],
+  ["\\(", "\\)"],
+  ["$", "$"],
+];
+
+/**
+ * The content of the last math span (`$$..$$`, `\[..\]`, `\(..\)`, `$..$`)
+ * with something in it, or null. Spans are paired left to right; `\$` is a
+ * dollar sign, not a delimiter.
+ */
+export function lastMathSpan(text: string): string | null {
+  let last: string | null = null;
+  let i = text.indexOf("$") < 0 && text.indexOf("\\") < 0 ? text.length : 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 36 && c !== 92) {
+      i++;
+      continue;
+    }
+    if (c === 92 && text[i + 1] !== "[" && text[i + 1] !== "(") {
+      i += 2;
+      continue;
+    }
+    const pair = MATH_DELIMITERS.find(([open]) => text.startsWith(open, i))!;
+    const [open, close] = pair;
+    let end = text.indexOf(close, i + open.length);
+    while (close === "$" && end > 0 && text[end - 1] === "\\") end = text.indexOf(close, end + 1);
+    if (end < 0) break;
+    const raw = text.slice(i + open.length, end);
+    if (open === "$" && isSpace(codeAt(raw, raw.length - 1))) {
+      i = end; // "$5 and $6": dollar amounts, not math
+      continue;
+    }
+    const content = trimAscii(raw);
+    if (content !== "") last = content;
+    i = end + close.length;
+  }
+  return last;
+}
+
+/** `s` without math delimiters around the whole of it (`$x$`, `\(x\)`, `\[x\]`, `$$x$$`). */
+export function unwrapMath(s: string): string {
+  const t = trimAscii(s);
+  for (const [open, close] of MATH_DELIMITERS) {
+    if (t.length > open.length + close.length && t.startsWith(open) && t.endsWith(close)) {
+      const inner = t.slice(open.length, t.length - close.length);
+      if (!inner.includes(open) && !inner.includes(close)) return trimAscii(inner);
+    }
+  }
+  return t;
+}
+
+/** The rest of the line after the last `####` (GSM8K's answer marker), or null. */
+function afterHashes(text: string): string | null {
+  const at = text.lastIndexOf("####");
+  if (at < 0) return null;
+  let end = text.indexOf("\n", at);
+  if (end < 0) end = text.length;
+  const rest = trimAscii(text.slice(at + 4, end));
+  return rest === "" ? null : rest;
+}
+
 /**
  * The raw (not normalized) final answer of a response, or null. With
  * `strongOnly`, only explicit answers count (box, answer phrase): what a
@@ -251,9 +316,13 @@ export function extractRawAnswer(text: string, strongOnly = false): string | nul
   if (boxed !== null) return boxed;
   const phrase = answerPhrase(text);
   if (phrase !== null) return phrase;
+  const hashes = afterHashes(text);
+  if (hashes !== null) return hashes;
   if (strongOnly) return null;
   const bold = boldOnLastLine(text);
   if (bold !== null) return bold;
+  const span = lastMathSpan(text);
+  if (span !== null) return span;
   return lastNumber(text);
 }
 

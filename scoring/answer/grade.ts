@@ -7,9 +7,17 @@
 
 import { correctnessOf, type Score } from "../../core/verdict.ts";
 import type { AnswerVerdict } from "../../core/verdict.ts";
-import { Budget, BudgetExceeded } from "./budget.ts";
+import { Budget, BudgetExceeded, GRADE_BUDGET, type GraderMode } from "./budget.ts";
 import { cleanGoldLetter, extractChoice } from "./choice.ts";
-import { cleanRaw, extractRawAnswer, lastBoxed, lastNumber, stripThinking } from "./extract.ts";
+import {
+  cleanRaw,
+  extractRawAnswer,
+  lastBoxed,
+  lastNumber,
+  stripThinking,
+  unwrapMath,
+} from "./extract.ts";
+import { matchesOption, optionGold, textGold, textKey } from "./text_answer.ts";
 import { mathEqual, numbersEqual, parseNumber } from "./equivalence.ts";
 import { normalizeAnswer } from "./normalize.ts";
 import { utf8Length } from "./text.ts";
@@ -60,8 +68,12 @@ function gradeMath(text: string, gold: string, truncated: boolean, budget: Budge
   if (raw === null || utf8Length(raw) > MAX_ANSWER_BYTES) return missing(truncated);
   const pred = normalizeAnswer(cleanRaw(raw));
   if (pred === "") return missing(truncated);
-  const g = gold.includes("boxed") ? lastBoxed(gold) ?? gold : gold;
+  const g = unwrapMath(gold.includes("boxed") ? lastBoxed(gold) ?? gold : gold);
   if (utf8Length(g) > MAX_ANSWER_BYTES) return score("grader_error", pred, GOLD_TOO_LONG_DETAIL);
+  const words = textGold(g);
+  if (words !== null) return score(textKey(pred) === words ? "correct" : "incorrect", pred);
+  const option = optionGold(g);
+  if (option !== null) return score(matchesOption(pred, option) ? "correct" : "incorrect", pred);
   const ref = normalizeAnswer(cleanRaw(g));
   try {
     return score(mathEqual(pred, ref, budget) ? "correct" : "incorrect", pred);
@@ -103,8 +115,11 @@ export function cleanText(s: string): string {
   return t.isWellFormed() ? t : t.toWellFormed();
 }
 
-/** Grades one item. Never throws: an internal failure is a `grader_error`. */
-export function gradeAnswer(input: AnswerItem): Score {
+/**
+ * Grades one item. Never throws: an internal failure is a `grader_error`.
+ * `mode` picks the equivalence rules (see {@link GraderMode}).
+ */
+export function gradeAnswer(input: AnswerItem, mode: GraderMode = "skyeval"): Score {
   const item: AnswerItem = {
     ...input,
     response: cleanText(input.response),
@@ -116,7 +131,7 @@ export function gradeAnswer(input: AnswerItem): Score {
   try {
     switch (item.format) {
       case "math":
-        return gradeMath(text, item.gold, truncated, new Budget());
+        return gradeMath(text, item.gold, truncated, new Budget(GRADE_BUDGET, mode));
       case "gsm8k":
         return gradeGsm8k(text, item.gold, truncated);
       default:

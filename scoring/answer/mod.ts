@@ -21,22 +21,27 @@ import { normalizeAnswer } from "./normalize.ts";
 export { ANSWER_FORMATS, type AnswerFormat, type AnswerItem, gradeAnswer } from "./grade.ts";
 export { normalizeAnswer } from "./normalize.ts";
 export { mathEqual } from "./equivalence.ts";
-export { Budget, BudgetExceeded, GRADE_BUDGET } from "./budget.ts";
+export { Budget, BudgetExceeded, GRADE_BUDGET, GRADER_MODES, type GraderMode } from "./budget.ts";
+import type { GraderMode } from "./budget.ts";
 export { extractChoice } from "./choice.ts";
 
 /** A batch grader: the TypeScript reference or the native library. */
 export interface AnswerGrader {
   readonly path: "native" | "ts";
+  /** The equivalence rules it follows (the native library follows `skyeval`'s). */
+  readonly mode?: GraderMode;
   /** Grades every item; the result has one Score per item, in order. */
   grade(items: readonly AnswerItem[]): Score[];
 }
 
-/** The TypeScript grader (always available). */
-export function tsAnswerGrader(): AnswerGrader {
+/** The TypeScript grader (always available), following `mode`'s rules. */
+export function tsAnswerGrader(options: { mode?: GraderMode } = {}): AnswerGrader {
+  const mode = options.mode ?? "skyeval";
   return {
     path: "ts",
+    mode,
     grade(items: readonly AnswerItem[]): Score[] {
-      return items.map(gradeAnswer);
+      return items.map((item) => gradeAnswer(item, mode));
     },
   };
 }

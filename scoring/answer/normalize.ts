@@ -323,10 +323,22 @@ function isThousandsGrouped(parts: string[]): boolean {
   return true;
 }
 
+/** `1,22` or `2,5`: one comma that reads as a decimal comma (not a thousands separator). */
+export function decimalComma(s: string): string | null {
+  const comma = s.indexOf(",");
+  if (comma < 0 || s.indexOf(",", comma + 1) >= 0) return null;
+  const start = s.startsWith("-") ? 1 : 0;
+  if (comma === start || digitRun(s, start) !== comma) return null;
+  if (digitRun(s, comma + 1) !== s.length || s.length - comma - 1 === 3) return null;
+  if (comma + 1 === s.length) return null;
+  return s.slice(0, comma) + "." + s.slice(comma + 1);
+}
+
 function sortIntList(s: string): string {
   if (!s.includes(",")) return s;
   const parts = s.split(",");
   if (isThousandsGrouped(parts)) return parts.join("");
+  if (decimalComma(s) !== null) return s;
   for (const p of parts) if (!isPlainInt(p)) return s;
   return parts.map(canonicalInt).sort(compareInts).join(",");
 }
@@ -353,14 +365,52 @@ function replaceMany(s: string, pairs: readonly (readonly [string, string])[]): 
   return out;
 }
 
+/** `X \approx 0.577` is X; `x \approx 0.577` (a name on the left) is the value on the right. */
+function dropApproxTail(s: string): string {
+  const at = s.indexOf("\\approx");
+  if (at < 0 || isAlpha(codeAt(s, at + 7))) return s;
+  const left = trimAscii(s.slice(0, at));
+  const right = trimAscii(s.slice(at + 7));
+  const name = left.length <= 2 && [...left].every((c) => isAlpha(c.charCodeAt(0)));
+  return name && right !== "" ? right : left;
+}
+
+/** Without a stray trailing `\` (a line break `\\` stays). */
+function dropStrayBackslash(s: string): string {
+  let t = s;
+  while (t.endsWith("\\") && !t.endsWith("\\\\")) t = trimAscii(t.slice(0, -1));
+  return t;
+}
+
+function digitRun(s: string, from: number): number {
+  let j = from;
+  while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+  return j;
+}
+
+/** A mixed number written with a space, `1 1/2` or `-2 3/4`, as `1\frac{1}{2}`. */
+function mixedNumber(s: string): string {
+  const start = s.startsWith("-") ? 1 : 0;
+  const whole = digitRun(s, start);
+  if (whole === start || !isSpace(codeAt(s, whole))) return s;
+  let i = whole;
+  while (isSpace(codeAt(s, i))) i++;
+  const num = digitRun(s, i);
+  if (num === i || s[num] !== "/") return s;
+  const den = digitRun(s, num + 1);
+  if (den === num + 1 || den !== s.length) return s;
+  return `${s.slice(0, whole)}\\frac{${s.slice(i, num)}}{${s.slice(num + 1)}}`;
+}
+
 /** Normalizes an answer string so that equal answers usually compare equal as strings. */
 export function normalizeAnswer(input: string): string {
   let s = trimAscii(input);
   if (s.includes("\n")) s = s.replaceAll("\n", "");
-  s = trimEndChars(s, ".");
+  s = dropStrayBackslash(trimEndChars(s, "."));
   s = replaceMany(s, REPLACE.spacing);
   s = replaceArrayBegin(s);
   s = replaceMany(s, REPLACE.spelling);
+  s = dropApproxTail(s);
   s = removeSizers(s);
   s = replaceMany(s, REPLACE.braces);
   s = dropTrailingText(s);
@@ -383,7 +433,7 @@ export function normalizeAnswer(input: string): string {
   if (s[0] === ".") s = "0" + s;
   const eq = s.split("=");
   if (eq.length === 2 && utf8Length(eq[0]) <= 2 && !hasVariableLetter(eq[1])) s = eq[1];
-  s = fixSqrt(s);
+  s = fixSqrt(mixedNumber(s));
   s = removeSpacesKeepingCommands(s);
   s = replaceMany(s, REPLACE.membership);
   s = fixFracs(s);
