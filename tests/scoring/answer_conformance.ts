@@ -54,10 +54,12 @@ export const REFERENCE_CASES: readonly ConformanceCase[] = [
   boxed("10", "10", "correct"),
   boxed("-5", "-5", "correct"),
   boxed("5", "5.0", "correct"),
-  boxed("3.14159", "3.1416", "correct"),
+  // Exception: two written decimals match only when equal (no relative tolerance; issue 8).
+  // The reference accepts both; `--grader skythought` still does (SKYTHOUGHT_CASES).
+  boxed("3.14159", "3.1416", "incorrect"),
   boxed("3.14159", "3.15", "incorrect"),
   boxed("3", "3.0", "correct"),
-  boxed("2", "2.0001", "correct"),
+  boxed("2", "2.0001", "incorrect"),
   // Exception: the reference accepts 75 for 0.75 (percent leniency without a % sign); that
   // also accepts 5 for 0.05. Leniency applies here only when one side is written with %.
   boxed("75", "0.75", "incorrect"),
@@ -457,8 +459,106 @@ export const FEATURE_CASES: readonly ConformanceCase[] = [
   },
 ];
 
-/** Every conformance case. */
-export const CONFORMANCE_CASES: readonly ConformanceCase[] = [...REFERENCE_CASES, ...FEATURE_CASES];
+/**
+ * Issue 8: one or more cases per class where both reference graders were
+ * wrong, each with its source or reasoning. Examples come from the issue's
+ * class descriptions; the expected verdicts follow the mathematics.
+ */
+export const ISSUE_CASES: readonly ConformanceCase[] = [
+  // Extraction: no box and no phrase, the answer is the last LaTeX span (not its last digit).
+  math(
+    "last inline span",
+    "So the distance is $\\frac{4\\sqrt{5}}{5}$",
+    "\\frac{4\\sqrt5}{5}",
+    "correct",
+  ),
+  math("last interval span", "The range of $f$ is $[0,1)$", "[0,1)", "correct", "[0,1)"),
+  math("paren span", "This gives \\(x^2+1\\)", "x^2+1", "correct", "x^2+1"),
+  math("display span", "Hence\n\\[ 2\\sqrt{3} \\]\nwhich is it.", "2\\sqrt3", "correct"),
+  math("dollar display span", "We get $$\\frac{7}{2}$$", "3.5", "correct"),
+  math("dollar amounts are not a span", "It costs $5 and then $6", "6", "correct", "6"),
+  math("#### line", "Add them up.\n#### 72", "72", "correct", "72"),
+  math("gold in $...$", "\\boxed{\\frac{1}{2}}", "$\\frac12$", "correct"),
+  math("gold in \\[...\\]", "\\boxed{7}", "\\[7\\]", "correct"),
+  // Decimal comma (European writing) against thousands separators.
+  math("decimal comma", "\\boxed{1,22}", "1.22", "correct", "1,22"),
+  math("decimal comma, two digits", "\\boxed{2,74}", "2.74", "correct"),
+  math("thousands separator", "\\boxed{1,000}", "1000", "correct", "1000"),
+  math("braced thousands separator", "\\boxed{1{,}000}", "1000", "correct", "1000"),
+  math("thin-space thousands separator", "\\boxed{1\\,000}", "1000", "correct", "1000"),
+  math("a comma is not a grouping of two digits", "\\boxed{1,22}", "122", "incorrect"),
+  math("pair of integers stays a list", "\\boxed{12, 3}", "3, 12", "correct"),
+  // Mixed numbers.
+  math("mixed number with a space", "\\boxed{1 1/2}", "\\frac{3}{2}", "correct"),
+  math("mixed number with frac", "\\boxed{2\\frac{1}{2}}", "2.5", "correct"),
+  math("negative mixed number", "\\boxed{-2 3/4}", "-\\frac{11}{4}", "correct"),
+  // \\approx tails: the exact value before it is the answer.
+  math(
+    "approx tail",
+    "\\boxed{\\frac{\\sqrt3}{3} \\approx 0.577}",
+    "\\frac{\\sqrt3}{3}",
+    "correct",
+    "\\frac{\\sqrt{3}}{3}",
+  ),
+  math("approx after a name", "\\boxed{x \\approx 0.577}", "\\frac{\\sqrt3}{3}", "correct"),
+  // Percent sign on one side only.
+  math("percent on the model side", "\\boxed{40\\%}", "40", "correct"),
+  math("percent on the gold side", "\\boxed{40}", "40\\%", "correct"),
+  math("percent vs fraction", "\\boxed{0.4}", "40\\%", "correct"),
+  // The precision rule: a written decimal matches the exact value rounded to its digits.
+  math("326.51 is not 326.5", "\\boxed{326.51}", "326.5", "incorrect"),
+  math("100000.5 is not 100000", "\\boxed{100000.5}", "100000", "incorrect"),
+  math("0.577 is sqrt3/3 to three places", "\\boxed{0.577}", "\\frac{\\sqrt3}{3}", "correct"),
+  math("1.414 is sqrt2 to three places", "\\boxed{1.414}", "\\sqrt2", "correct"),
+  math("0.578 is not sqrt3/3", "\\boxed{0.578}", "\\frac{\\sqrt3}{3}", "incorrect"),
+  math("0.333 is 1/3", "\\boxed{0.333}", "\\frac13", "correct"),
+  math("gold decimal, model exact", "\\boxed{\\frac{1}{3}}", "0.33", "correct"),
+  math("truncated digits are not rounding", "\\boxed{0.5773}", "\\frac{\\sqrt3}{3}", "incorrect"),
+  // Text answers compare as text.
+  math("text gold, trailing digit", "\\boxed{east1}", "\\text{east}", "incorrect"),
+  math("text gold, same word", "\\boxed{\\text{East}}", "\\text{east}", "correct"),
+  math("text gold, spacing", "\\boxed{\\text{no solution}}", "\\text{No Solution}", "correct"),
+  math("2k1 is not 2k", "\\boxed{2k1}", "2k", "incorrect"),
+  // Several \\pm, ; tuples, stray backslash, frac spellings, lists vs tuples.
+  math("two plus-minus", "\\boxed{\\pm 1, \\pm 2}", "-2,-1,1,2", "correct"),
+  math(
+    "plus-minus twice in one item",
+    "\\boxed{\\pm \\sqrt{2} \\pm \\sqrt{3}}",
+    "\\sqrt2+\\sqrt3, \\sqrt2-\\sqrt3, -\\sqrt2+\\sqrt3, -\\sqrt2-\\sqrt3",
+    "correct",
+  ),
+  math("semicolon tuple", "\\boxed{(0;-2;6)}", "(0,-2,6)", "correct"),
+  math("semicolon tuple order", "\\boxed{(0;6;-2)}", "(0,-2,6)", "incorrect"),
+  math("trailing stray backslash", "\\boxed{5\\}", "5", "correct", "5"),
+  math("tfrac", "\\boxed{\\tfrac{3}{4}}", "0.75", "correct"),
+  math("frac12", "\\boxed{\\frac12}", "\\dfrac{1}{2}", "correct"),
+  math("unordered list", "\\boxed{3, 1}", "1, 3", "correct"),
+  math("ordered tuple", "\\boxed{(3, 1)}", "(1, 3)", "incorrect"),
+  math("interval brackets still matter", "\\boxed{[2,\\infty)}", "(2,\\infty)", "incorrect"),
+  // Multiple choice: golds carrying the option text, and denied letters.
+  math("math gold (D) Alina, letter", "\\boxed{D}", "(D) Alina", "correct"),
+  math("math gold (D) Alina, text", "\\boxed{\\text{Alina}}", "(D) Alina", "correct"),
+  math("math gold C Cecile, wrong letter", "\\boxed{B}", "C Cecile", "incorrect"),
+  choice("mc gold with option text", "The answer is (C)", "C Cecile", "correct", "C"),
+  choice("mc denied letters", "Hmm, it's D, it can't be A or B", "D", "correct", "D"),
+  choice("mc denied with not", "I'd say C. Not A", "C", "correct", "C"),
+];
+
+/** SkyThought's leniencies, graded with `--grader skythought` (TypeScript). */
+export const SKYTHOUGHT_CASES: readonly ConformanceCase[] = [
+  boxed("3.14159", "3.1416", "correct"),
+  boxed("2", "2.0001", "correct"),
+  boxed("75", "0.75", "correct"),
+  math("brackets ignored", "\\boxed{[2,\\infty)}", "(2,\\infty)", "correct"),
+  math("text gold stays text", "\\boxed{east1}", "\\text{east}", "incorrect"),
+];
+
+/** Every conformance case of the default rules. */
+export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
+  ...REFERENCE_CASES,
+  ...FEATURE_CASES,
+  ...ISSUE_CASES,
+];
 
 /**
  * Registers the conformance tests for one grader. `open` returns the grader,
@@ -471,7 +571,11 @@ export function registerAnswerConformance(
   let grader: AnswerGrader | { unavailable: string } | undefined;
   const get = () => (grader ??= open());
   for (
-    const [group, cases] of [["reference", REFERENCE_CASES], ["feature", FEATURE_CASES]] as const
+    const [group, cases] of [
+      ["reference", REFERENCE_CASES],
+      ["feature", FEATURE_CASES],
+      ["issue 8", ISSUE_CASES],
+    ] as const
   ) {
     Deno.test(`${label} grader passes the ${group} conformance cases`, async (t) => {
       const g = get();

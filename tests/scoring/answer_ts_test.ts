@@ -6,7 +6,7 @@ import {
   normalizeAnswer,
   tsAnswerGrader,
 } from "../../scoring/answer/mod.ts";
-import { registerAnswerConformance } from "./answer_conformance.ts";
+import { registerAnswerConformance, SKYTHOUGHT_CASES } from "./answer_conformance.ts";
 
 registerAnswerConformance("ts", tsAnswerGrader);
 
@@ -37,4 +37,19 @@ Deno.test("mathEqual() spends its budget and stops at the bound", () => {
   assert.equal(mathEqual("\\frac{1}{2}", "0.5", budget), true);
   assert.ok(budget.left > 0 && budget.left < 10_000);
   assert.throws(() => mathEqual("x^2+1", "1+x^2", new Budget(3)), { name: "BudgetExceeded" });
+});
+
+Deno.test("--grader skythought keeps the reference's leniencies (and only those)", () => {
+  const grader = tsAnswerGrader({ mode: "skythought" });
+  const scores = grader.grade(SKYTHOUGHT_CASES.map((c) => c.item));
+  for (const [i, c] of SKYTHOUGHT_CASES.entries()) {
+    assert.equal(scores[i].verdict, c.verdict, `${c.name}: ${JSON.stringify(scores[i])}`);
+  }
+  const strict = tsAnswerGrader().grade(SKYTHOUGHT_CASES.slice(0, 4).map((c) => c.item));
+  assert.deepEqual(strict.map((s) => s.verdict), [
+    "incorrect",
+    "incorrect",
+    "incorrect",
+    "incorrect",
+  ]);
 });
