@@ -2,6 +2,7 @@
 
 use crate::extract::{answer_phrase, last_boxed, last_line};
 use crate::text::*;
+use crate::text_answer::option_gold;
 
 const WRAPPER_PREFIXES: [&[u8]; 12] = [
     b"\\textbf{",
@@ -105,6 +106,32 @@ fn letter_of(s: &[u8], count: i32, choices: &[&[u8]], strict_follow: bool) -> Op
     match_option(t, choices)
 }
 
+const NEGATIONS: [&[u8]; 8] = [
+    b"not",
+    b"n't",
+    b"cannot",
+    b"never",
+    b"rule out",
+    b"ruled out",
+    b"eliminate",
+    b"except",
+];
+const MAX_CLAUSE: usize = 80;
+
+/// Twin of `isNegated`.
+fn is_negated(text: &[u8], at: usize) -> bool {
+    let mut start = at;
+    while start > 0 && at - start < MAX_CLAUSE {
+        let c = text[start - 1];
+        if c >= 128 || b",.;:!?\n".contains(&c) {
+            break;
+        }
+        start -= 1;
+    }
+    let clause = ascii_lower(&text[start..at]);
+    NEGATIONS.iter().any(|w| contains(&clause, w))
+}
+
 fn last_standalone_letter(text: &[u8], count: i32) -> Option<u8> {
     let mut i = text.len() as isize - 1;
     while i >= 0 {
@@ -114,6 +141,7 @@ fn last_standalone_letter(text: &[u8], count: i32) -> Option<u8> {
             let next = code_at(text, i + 1);
             if !(is_alnum(prev) || prev == 92 || prev == 39 || is_alnum(next) || next == 39)
                 && !is_article(text, i as usize)
+                && !is_negated(text, i as usize)
             {
                 return Some(c as u8);
             }
@@ -146,6 +174,9 @@ pub fn extract_choice(text: &[u8], count: i32, choices: &[&[u8]], strong_only: b
 
 /// The gold letter in canonical form.
 pub fn clean_gold_letter(gold: &[u8]) -> Vec<u8> {
+    if let Some(option) = option_gold(gold) {
+        return vec![option.letter];
+    }
     let mut g = trim_ascii(gold);
     if g.starts_with(b"(") && g.ends_with(b")") && g.len() >= 2 {
         g = &g[1..g.len() - 1];

@@ -2,6 +2,7 @@
 
 use crate::budget::{Budget, Exceeded};
 use crate::expression::*;
+use crate::normalize::decimal_comma;
 use crate::text::*;
 
 type R = Result<bool, Exceeded>;
@@ -14,6 +15,8 @@ pub struct ParsedNumber {
     is_int: bool,
     percent: bool,
     value: f64,
+    /// The power of ten of the last digit written.
+    place: i64,
 }
 
 fn at(s: &[u8], i: usize) -> u8 {
@@ -35,6 +38,11 @@ fn canonical_of(neg: bool, digits: &[u8], e: i64) -> Vec<u8> {
     c
 }
 
+fn is_group_of_three(s: &[u8], at: usize) -> bool {
+    let d = |k: usize| is_digit(code_at(s, (at + k) as isize));
+    d(0) && d(1) && d(2) && !d(3)
+}
+
 pub fn parse_number(s: &[u8]) -> Option<ParsedNumber> {
     let mut i = 0;
     let mut neg = false;
@@ -47,7 +55,7 @@ pub fn parse_number(s: &[u8]) -> Option<ParsedNumber> {
         let c = s[i] as i32;
         if is_digit(c) {
             int_part.push(s[i]);
-        } else if c == 44 && !int_part.is_empty() && is_digit(code_at(s, i as isize + 1)) {
+        } else if c == 44 && !int_part.is_empty() && is_group_of_three(s, i + 1) {
         } else {
             break;
         }
@@ -98,6 +106,7 @@ pub fn parse_number(s: &[u8]) -> Option<ParsedNumber> {
     let mut digits = int_part.clone();
     digits.extend_from_slice(&frac_part);
     let mut e = exp - frac_part.len() as i64 - if percent { 2 } else { 0 };
+    let place = e;
     let mut z = 0;
     while z < digits.len() && digits[z] == b'0' {
         z += 1;
@@ -142,6 +151,7 @@ pub fn parse_number(s: &[u8]) -> Option<ParsedNumber> {
         is_int,
         percent,
         value,
+        place,
     })
 }
 
@@ -163,25 +173,46 @@ fn shifted(n: &ParsedNumber, by: i64) -> Vec<u8> {
     }
 }
 
+/// Exact equality of written numbers, or the same percentage (twin of `numbersEqual`).
 pub fn numbers_equal(p: &ParsedNumber, r: &ParsedNumber) -> bool {
     if p.canonical == r.canonical {
         return true;
     }
-    if p.is_int && r.is_int {
-        return false;
-    }
-    if is_close(p.value, r.value, 1e-4) {
-        return true;
-    }
-    if p.percent || r.percent {
-        if p.canonical == shifted(r, 2) || p.canonical == shifted(r, -2) {
-            return true;
-        }
-        if is_close(p.value, r.value * 100.0, 1e-4) || is_close(p.value, r.value / 100.0, 1e-4) {
-            return true;
-        }
+    if p.percent != r.percent {
+        return p.canonical == shifted(r, 2) || p.canonical == shifted(r, -2);
     }
     false
+}
+
+/// The precision rule (twin of `roundsTo`).
+pub fn rounds_to(decimal: &ParsedNumber, exact: f64) -> bool {
+    if !exact.is_finite() {
+        return false;
+    }
+    let half: f64 = format!("5e{}", decimal.place - 1)
+        .parse()
+        .unwrap_or(f64::NAN);
+    (exact - decimal.value).abs() <= half * (1.0 + 1e-9) + exact.abs() * 1e-15
+}
+
+fn is_written_decimal(n: &ParsedNumber) -> bool {
+    !n.is_int && !n.percent && n.place < 0
+}
+
+fn parse_decimal_comma(s: &[u8]) -> Option<ParsedNumber> {
+    parse_number(&decimal_comma(s)?)
+}
+
+fn numeric_value(s: &[u8], budget: &mut Budget) -> Result<Option<f64>, Exceeded> {
+    let e = match parse_expression(s, budget)? {
+        None => return Ok(None),
+        Some(e) => e,
+    };
+    if has_variable(&e) {
+        return Ok(None);
+    }
+    let v = eval_float(&e, &Env::new(), budget)?;
+    Ok(if v.is_nan() { None } else { Some(v) })
 }
 
 fn last_choice_letter(s: &[u8]) -> Vec<u8> {
@@ -230,14 +261,24 @@ fn bracketed(s: &[u8]) -> Bracketed<'_> {
             return Bracketed {
                 open: first,
                 close: last,
-                items: split_top_level(&s[1..s.len() - 1], b','),
+                items: split_items(&s[1..s.len() - 1]),
             };
         }
     }
     Bracketed {
         open: 0,
         close: 0,
-        items: split_top_level(s, b','),
+        items: split_items(s),
+    }
+}
+
+/// Items separated by `,`, or by `;` when there is no top-level comma.
+fn split_items(s: &[u8]) -> Vec<&[u8]> {
+    let items = split_top_level(s, b',');
+    if items.len() == 1 {
+        split_top_level(s, b';')
+    } else {
+        items
     }
 }
 
@@ -367,12 +408,7 @@ fn expressions_equal(a: &Expr, b: &Expr, budget: &mut Budget) -> R {
         if fa.is_nan() || fb.is_nan() {
             return Ok(false);
         }
-        let tol = if has_decimal(a) || has_decimal(b) {
-            1e-4
-        } else {
-            1e-9
-        };
-        return Ok(is_close(fa, fb, tol));
+        return Ok(is_close(fa, fb, 1e-9));
     }
     let mut valid = 0;
     for k in 0..POINTS {
@@ -476,23 +512,52 @@ fn inequality_as_interval(r: &Relation) -> Option<Vec<u8>> {
 const BEGIN: &[u8] = b"\\begin{pmatrix}";
 const END: &[u8] = b"\\end{pmatrix}";
 
+const MAX_PLUS_MINUS: usize = 3;
+
+/// Every sign choice of the `\\pm` signs in `s`, or None when there are too many.
+fn sign_choices(s: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut from = 0;
+    let mut count = 0;
+    while let Some(at) = find(s, b"\\pm", from) {
+        if is_alpha(code_at(s, (at + 3) as isize)) {
+            break;
+        }
+        count += 1;
+        if count > MAX_PLUS_MINUS {
+            return None;
+        }
+        let head = &s[from..at];
+        out = out
+            .iter()
+            .flat_map(|o| {
+                [b'+', b'-'].map(|sign| {
+                    let mut v = o.clone();
+                    v.extend_from_slice(head);
+                    v.push(sign);
+                    v
+                })
+            })
+            .collect();
+        from = at + 3;
+    }
+    for o in out.iter_mut() {
+        o.extend_from_slice(&s[from..]);
+    }
+    Some(out)
+}
+
+/// Twin of `expandPlusMinus`.
 fn expand_plus_minus(s: &[u8]) -> Option<Vec<u8>> {
     let at = find(s, b"\\pm", 0)?;
-    if find(s, b"\\pm", at + 3).is_some() || is_alpha(code_at(s, (at + 3) as isize)) {
+    if is_alpha(code_at(s, (at + 3) as isize)) || matches!(s.first(), Some(b'(') | Some(b'[')) {
         return None;
     }
-    if split_top_level(s, b',').len() > 1 {
-        return None;
+    let mut values: Vec<Vec<u8>> = Vec::new();
+    for item in split_top_level(s, b',') {
+        values.extend(sign_choices(item)?);
     }
-    let (head, tail) = (&s[..at], &s[at + 3..]);
-    let mut out = head.to_vec();
-    out.push(b'+');
-    out.extend_from_slice(tail);
-    out.push(b',');
-    out.extend_from_slice(head);
-    out.push(b'-');
-    out.extend_from_slice(tail);
-    Some(out)
+    Some(values.join(&b","[..]))
 }
 
 fn structural_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> R {
@@ -601,13 +666,29 @@ pub fn math_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> R 
     if rf.len() == 1 && (b'A'..=b'E').contains(&rf[0]) {
         return Ok(last_choice_letter(pred) == rf);
     }
-    if let Some(pn) = parse_number(pred) {
-        if let Some(rn) = parse_number(rf) {
-            return Ok(numbers_equal(&pn, &rn));
-        }
+    let mut pn = parse_number(pred);
+    let mut rn = parse_number(rf);
+    if pn.is_none() && rn.as_ref().is_some_and(|r| !r.is_int) {
+        pn = parse_decimal_comma(pred);
+    }
+    if rn.is_none() && pn.as_ref().is_some_and(|p| !p.is_int) {
+        rn = parse_decimal_comma(rf);
+    }
+    if let (Some(p), Some(r)) = (&pn, &rn) {
+        return Ok(numbers_equal(p, r));
     }
     if pred.is_empty() {
         return Ok(false);
+    }
+    if let Some(p) = pn.as_ref().filter(|p| is_written_decimal(p)) {
+        if let Some(v) = numeric_value(rf, budget)? {
+            return Ok(rounds_to(p, v));
+        }
+    }
+    if let Some(r) = rn.as_ref().filter(|r| is_written_decimal(r)) {
+        if let Some(v) = numeric_value(pred, budget)? {
+            return Ok(rounds_to(r, v));
+        }
     }
     structural_equal(pred, rf, budget, depth)
 }

@@ -151,6 +151,12 @@ fn tokenize(s: &[u8], budget: &mut Budget) -> Result<Option<Vec<Tok>>, Exceeded>
                 } else {
                     return Ok(None);
                 }
+            } else if name != b"e" {
+                // `k1` is one name, so `2k1` is not `2k` by implicit multiplication
+                while i < s.len() && is_digit(s[i] as i32) {
+                    name.push(s[i]);
+                    i += 1;
+                }
             }
             out.push(Tok::Var(name));
         } else if c == 92 {
@@ -498,12 +504,13 @@ pub fn union_vars(a: &Expr, b: &Expr) -> Vec<Vec<u8>> {
     set.into_iter().collect()
 }
 
-pub fn has_decimal(e: &Expr) -> bool {
+/// Whether the expression has a variable.
+pub fn has_variable(e: &Expr) -> bool {
     match e {
-        Expr::Num(t) => t.contains(&b'.'),
-        Expr::Var(_) | Expr::Pi | Expr::E => false,
-        Expr::Bin(_, a, b) | Expr::Root(a, b) => has_decimal(a) || has_decimal(b),
-        Expr::Unary(_, a) | Expr::Func(_, a) => has_decimal(a),
+        Expr::Var(_) => true,
+        Expr::Num(_) | Expr::Pi | Expr::E => false,
+        Expr::Bin(_, a, b) | Expr::Root(a, b) => has_variable(a) || has_variable(b),
+        Expr::Unary(_, a) | Expr::Func(_, a) => has_variable(a),
     }
 }
 

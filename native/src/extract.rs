@@ -290,6 +290,82 @@ pub fn last_number(text: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+const MATH_DELIMITERS: [(&[u8], &[u8]); 4] = [
+    (b"$$", b"$$"),
+    (b"\\[", b"\\]"),
+    (b"\\(", b"\\)"),
+    (b"$", b"$"),
+];
+
+/// The content of the last non-empty math span, paired left to right (twin of `lastMathSpan`).
+pub fn last_math_span(text: &[u8]) -> Option<Vec<u8>> {
+    let mut last: Option<&[u8]> = None;
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i];
+        if c != b'$' && c != b'\\' {
+            i += 1;
+            continue;
+        }
+        let next = code_at(text, i as isize + 1);
+        if c == b'\\' && next != b'[' as i32 && next != b'(' as i32 {
+            i += 2;
+            continue;
+        }
+        let (open, close) = *MATH_DELIMITERS
+            .iter()
+            .find(|(open, _)| starts_at(text, i, open))
+            .expect("a delimiter starts here");
+        let mut end = find(text, close, i + open.len());
+        while close == b"$" {
+            match end {
+                Some(e) if text[e - 1] == b'\\' => end = find(text, close, e + 1),
+                _ => break,
+            }
+        }
+        let end = match end {
+            None => break,
+            Some(e) => e,
+        };
+        let raw = &text[i + open.len()..end];
+        if open == b"$" && is_space(code_at(raw, raw.len() as isize - 1)) {
+            i = end;
+            continue;
+        }
+        let content = trim_ascii(raw);
+        if !content.is_empty() {
+            last = Some(content);
+        }
+        i = end + close.len();
+    }
+    last.map(|s| s.to_vec())
+}
+
+/// `s` without math delimiters around the whole of it (twin of `unwrapMath`).
+pub fn unwrap_math(s: &[u8]) -> &[u8] {
+    let t = trim_ascii(s);
+    for (open, close) in MATH_DELIMITERS {
+        if t.len() > open.len() + close.len() && t.starts_with(open) && t.ends_with(close) {
+            let inner = &t[open.len()..t.len() - close.len()];
+            if !contains(inner, open) && !contains(inner, close) {
+                return trim_ascii(inner);
+            }
+        }
+    }
+    t
+}
+
+fn after_hashes(text: &[u8]) -> Option<Vec<u8>> {
+    let at = rfind_le(text, b"####", text.len() as isize)?;
+    let end = find(text, b"\n", at).unwrap_or(text.len());
+    let rest = trim_ascii(&text[at + 4..end]);
+    if rest.is_empty() {
+        None
+    } else {
+        Some(rest.to_vec())
+    }
+}
+
 /// The raw final answer, or None; with `strong_only` only a box or an answer phrase counts.
 pub fn extract_raw_answer(text: &[u8], strong_only: bool) -> Option<Vec<u8>> {
     if let Some(m) = find(text, b"final answer is $", 0) {
@@ -303,11 +379,17 @@ pub fn extract_raw_answer(text: &[u8], strong_only: bool) -> Option<Vec<u8>> {
     if let Some(p) = answer_phrase(text, &[b"answer"]) {
         return Some(p);
     }
+    if let Some(h) = after_hashes(text) {
+        return Some(h);
+    }
     if strong_only {
         return None;
     }
     if let Some(b) = bold_on_last_line(text) {
         return Some(b);
+    }
+    if let Some(m) = last_math_span(text) {
+        return Some(m);
     }
     last_number(text)
 }

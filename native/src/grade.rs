@@ -3,9 +3,12 @@
 use crate::budget::Budget;
 use crate::choice::{clean_gold_letter, extract_choice};
 use crate::equivalence::{math_equal, numbers_equal, parse_number};
-use crate::extract::{clean_raw, extract_raw_answer, last_boxed, last_number, strip_thinking};
+use crate::extract::{
+    clean_raw, extract_raw_answer, last_boxed, last_number, strip_thinking, unwrap_math,
+};
 use crate::normalize::normalize_answer;
 use crate::text::*;
+use crate::text_answer::{matches_option, option_gold, text_gold, text_key};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Verdict {
@@ -68,6 +71,14 @@ fn missing(truncated: bool) -> Score {
     )
 }
 
+fn verdict_of(correct: bool) -> Verdict {
+    if correct {
+        Verdict::Correct
+    } else {
+        Verdict::Incorrect
+    }
+}
+
 fn grade_math(text: &[u8], gold: &[u8], truncated: bool) -> Score {
     let raw = match extract_raw_answer(text, truncated) {
         Some(r) if r.len() <= MAX_ANSWER_BYTES => r,
@@ -77,11 +88,12 @@ fn grade_math(text: &[u8], gold: &[u8], truncated: bool) -> Score {
     if pred.is_empty() {
         return missing(truncated);
     }
-    let g = if contains(gold, b"boxed") {
+    let boxed = if contains(gold, b"boxed") {
         last_boxed(gold).unwrap_or_else(|| gold.to_vec())
     } else {
         gold.to_vec()
     };
+    let g = unwrap_math(&boxed);
     if g.len() > MAX_ANSWER_BYTES {
         return Score {
             verdict: Verdict::GraderError,
@@ -89,7 +101,15 @@ fn grade_math(text: &[u8], gold: &[u8], truncated: bool) -> Score {
             detail: Detail::GoldTooLong,
         };
     }
-    let rf = normalize_answer(&clean_raw(&g));
+    if let Some(words) = text_gold(g) {
+        let ok = text_key(&pred) == words;
+        return score(verdict_of(ok), Some(pred));
+    }
+    if let Some(option) = option_gold(g) {
+        let ok = matches_option(&pred, &option);
+        return score(verdict_of(ok), Some(pred));
+    }
+    let rf = normalize_answer(&clean_raw(g));
     let mut budget = Budget::new();
     match math_equal(&pred, &rf, &mut budget, 0) {
         Ok(true) => score(Verdict::Correct, Some(pred)),

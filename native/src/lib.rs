@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod parallel;
 pub mod rules;
 pub mod text;
+pub mod text_answer;
 
 use grade::{grade_item, Detail, Format, Item, Score, Verdict};
 

@@ -453,6 +453,9 @@ fn sort_int_list(s: Vec<u8>) -> Vec<u8> {
     if is_thousands_grouped(&parts) {
         return parts.concat();
     }
+    if decimal_comma(&s).is_some() {
+        return s;
+    }
     if !parts.iter().all(|p| is_plain_int(p)) {
         return s;
     }
@@ -495,6 +498,87 @@ fn replace_many(s: Vec<u8>, pairs: &Replacements) -> Vec<u8> {
     out
 }
 
+/// `X \\approx 0.577` is X; after a name (`x \\approx 0.577`) the value (twin of `dropApproxTail`).
+fn drop_approx_tail(s: Vec<u8>) -> Vec<u8> {
+    let at = match find(&s, b"\\approx", 0) {
+        None => return s,
+        Some(a) => a,
+    };
+    if is_alpha(code_at(&s, at as isize + 7)) {
+        return s;
+    }
+    let left = trim_ascii(&s[..at]);
+    let right = trim_ascii(&s[at + 7..]);
+    let name = left.len() <= 2 && left.iter().all(|&c| is_alpha(c as i32));
+    if name && !right.is_empty() {
+        right.to_vec()
+    } else {
+        left.to_vec()
+    }
+}
+
+fn drop_stray_backslash(s: &[u8]) -> Vec<u8> {
+    let mut t = s;
+    while t.ends_with(b"\\") && !t.ends_with(b"\\\\") {
+        t = trim_ascii(&t[..t.len() - 1]);
+    }
+    t.to_vec()
+}
+
+fn digit_run(s: &[u8], from: usize) -> usize {
+    let mut j = from;
+    while j < s.len() && is_digit(s[j] as i32) {
+        j += 1;
+    }
+    j
+}
+
+/// `1 1/2` as `1\\frac{1}{2}` (twin of `mixedNumber`).
+fn mixed_number(s: Vec<u8>) -> Vec<u8> {
+    let start = if s.starts_with(b"-") { 1 } else { 0 };
+    let whole = digit_run(&s, start);
+    if whole == start || !is_space(code_at(&s, whole as isize)) {
+        return s;
+    }
+    let mut i = whole;
+    while is_space(code_at(&s, i as isize)) {
+        i += 1;
+    }
+    let num = digit_run(&s, i);
+    if num == i || code_at(&s, num as isize) != b'/' as i32 {
+        return s;
+    }
+    let den = digit_run(&s, num + 1);
+    if den == num + 1 || den != s.len() {
+        return s;
+    }
+    let mut out = s[..whole].to_vec();
+    out.extend_from_slice(b"\\frac{");
+    out.extend_from_slice(&s[i..num]);
+    out.extend_from_slice(b"}{");
+    out.extend_from_slice(&s[num + 1..]);
+    out.push(b'}');
+    out
+}
+
+/// `1,22`: one comma read as a decimal comma, as `1.22` (twin of `decimalComma`).
+pub fn decimal_comma(s: &[u8]) -> Option<Vec<u8>> {
+    let comma = s.iter().position(|&c| c == b',')?;
+    if s[comma + 1..].contains(&b',') {
+        return None;
+    }
+    let start = if s.starts_with(b"-") { 1 } else { 0 };
+    if comma == start || digit_run(s, start) != comma {
+        return None;
+    }
+    if digit_run(s, comma + 1) != s.len() || s.len() - comma - 1 == 3 || comma + 1 == s.len() {
+        return None;
+    }
+    let mut out = s.to_vec();
+    out[comma] = b'.';
+    Some(out)
+}
+
 /// Normalizes an answer string (twin of `normalizeAnswer`).
 pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     let r = rules();
@@ -502,10 +586,11 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
     if s.contains(&b'\n') {
         s.retain(|&c| c != b'\n');
     }
-    s = trim_end_chars(&s, b".").to_vec();
+    s = drop_stray_backslash(trim_end_chars(&s, b"."));
     s = replace_many(s, &r.spacing);
     s = replace_array_begin(s);
     s = replace_many(s, &r.spelling);
+    s = drop_approx_tail(s);
     s = remove_sizers(s);
     s = replace_many(s, &r.braces);
     s = drop_trailing_text(s);
@@ -543,7 +628,7 @@ pub fn normalize_answer(input: &[u8]) -> Vec<u8> {
             s = eq[1].to_vec();
         }
     }
-    s = fix_sqrt(&s);
+    s = fix_sqrt(&mixed_number(s));
     s = remove_spaces_keeping_commands(&s);
     s = replace_many(s, &r.membership);
     s = fix_fracs(&s);

@@ -110,12 +110,21 @@ function letterOf(
 
 const NEGATIONS = ["not", "n't", "cannot", "never", "rule out", "ruled out", "eliminate", "except"];
 
-/** Whether the clause before `at` (back to `,` `.` `;` `:` or a line break) denies a letter. */
+/** Longest clause read before a letter when looking for a negation. */
+const MAX_CLAUSE = 80;
+
+/**
+ * Whether the ASCII clause before `at` (back to `,` `.` `;` `:` `!` `?`, a
+ * line break or a non-ASCII character) denies the letter ("it can't be A").
+ */
 function isNegated(text: string, at: number): boolean {
   let start = at;
-  while (start > 0 && !",.;:!?\n".includes(text[start - 1])) start--;
-  if (at - start > 80) return false;
-  const clause = asciiLower(text.slice(start, at)).replaceAll("’", "'");
+  while (start > 0 && at - start < MAX_CLAUSE) {
+    const c = text.charCodeAt(start - 1);
+    if (c >= 128 || ",.;:!?\n".includes(text[start - 1])) break;
+    start--;
+  }
+  const clause = asciiLower(text.slice(start, at));
   return NEGATIONS.some((w) => clause.includes(w));
 }
 

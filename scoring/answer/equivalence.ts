@@ -166,7 +166,7 @@ export function numbersClose(p: ParsedNumber, r: ParsedNumber): boolean {
  */
 export function roundsTo(decimal: ParsedNumber, exact: number): boolean {
   if (!Number.isFinite(exact)) return false;
-  const half = 0.5 * 10 ** decimal.place;
+  const half = Number(`5e${decimal.place - 1}`);
   return Math.abs(exact - decimal.value) <= half * (1 + 1e-9) + Math.abs(exact) * 1e-15;
 }
 
