@@ -59,6 +59,7 @@ const FLAGS = {
   "dataset-path": { type: "string" },
   concurrency: { type: "string" },
   scorer: { type: "string" },
+  grader: { type: "string" },
   "tasks-dir": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -101,7 +102,8 @@ Output:
   --overwrite                 reuse a non-empty run folder, starting it afresh
 ${
     command === "evaluate"
-      ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n"
+      ? "  --scorer auto|native|ts      grading path (default auto: native when built)\n" +
+        "  --grader skyeval|skythought  answer rules (skythought: the reference's leniencies)\n"
       : ""
   }
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, VLLM_API_KEY, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE,
@@ -272,7 +274,7 @@ export async function runEvaluate(
   ) {
     io.stderr("note: the dataset has no private tests; responses are judged on public tests only");
   }
-  const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io) : null;
+  const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io, flags.grader) : null;
 
   const backend = await createBackend(backendName, flags.model, backendArgs, {
     env: {

@@ -16,6 +16,8 @@ import {
   type AnswerFormat,
   type AnswerGrader,
   type AnswerItem,
+  GRADER_MODES,
+  type GraderMode,
   tsAnswerGrader,
 } from "../scoring/answer/mod.ts";
 import { type NativeAnswerGrader, openNativeAnswerGrader } from "../native/mod.ts";
@@ -24,6 +26,7 @@ import { concatBytes } from "../core/bytes.ts";
 /** Help text of `skyeval grade`. */
 export const gradeHelp =
   `Usage: skyeval grade [--input FILE.jsonl] [--output FILE] [--scorer native|ts|auto]
+                     [--grader skyeval|skythought]
 
 Grades one JSON object per input line and writes one result line per input, in order:
   in:  {"id": ..., "response": "...", "gold": "...", "kind": "math"|"mcq"|"code", "task"?: "..."}
@@ -39,6 +42,7 @@ Options:
   --input FILE     JSONL input (default: standard input)
   --output FILE    where to write results (default: standard output)
   --scorer NAME    native, ts, or auto (native when built, default)
+  --grader RULES   skyeval (default) or skythought (the reference's leniencies; TypeScript)
   -h, --help       show this help
 
 Verdicts: correct, incorrect, no_answer, truncated, grader_error (unscored); code lines also
@@ -181,8 +185,10 @@ async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<st
 
 function pickGrader(
   scorer: string,
+  mode: GraderMode,
   options: GradeOptions,
 ): AnswerGrader | NativeAnswerGrader | { unavailable: string } {
+  if (mode !== "skyeval") return tsAnswerGrader({ mode });
   if (scorer === "ts") return tsAnswerGrader();
   const native = openNativeAnswerGrader({ path: options.nativeLibraryPath });
   if ("unavailable" in native && scorer === "auto") return tsAnswerGrader();
@@ -400,7 +406,13 @@ export async function runGrade(
   io: GradeIO,
   options: GradeOptions = {},
 ): Promise<number> {
-  let values: { input?: string; output?: string; scorer?: string; help?: boolean };
+  let values: {
+    input?: string;
+    output?: string;
+    scorer?: string;
+    grader?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -408,6 +420,7 @@ export async function runGrade(
         input: { type: "string" },
         output: { type: "string" },
         scorer: { type: "string" },
+        grader: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -429,7 +442,16 @@ export async function runGrade(
     io.stderr(`grade: --scorer must be native, ts or auto, not "${scorer}"`);
     return 2;
   }
-  const grader = pickGrader(scorer, options);
+  const mode = (values.grader ?? "skyeval") as GraderMode;
+  if (!GRADER_MODES.includes(mode)) {
+    io.stderr(`grade: --grader must be ${GRADER_MODES.join(" or ")}, not "${values.grader}"`);
+    return 2;
+  }
+  if (mode !== "skyeval" && scorer === "native") {
+    io.stderr(`grade: --grader ${mode} runs on the TypeScript grader; drop --scorer native`);
+    return 2;
+  }
+  const grader = pickGrader(scorer, mode, options);
   if ("unavailable" in grader) {
     io.stderr(`grade: ${grader.unavailable}`);
     return 1;

@@ -30,6 +30,7 @@ const FLAGS = {
   task: { type: "string" },
   ids: { type: "string" },
   scorer: { type: "string" },
+  grader: { type: "string" },
   "tasks-dir": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -37,6 +38,7 @@ const FLAGS = {
 /** Help text for `score`. */
 export const SCORE_HELP =
   `Usage: skyeval score --run-dir DIR [--task TASK] [--ids ID,ID] [--scorer auto|native|ts]
+                     [--grader skyeval|skythought]
 
 Re-score the generations saved in a run folder, in place: results.json and
 summary.json are rewritten, and samples.jsonl gains the re-scored lines.
@@ -45,7 +47,9 @@ Works on skyeval run folders and on SkyThought ones (results.json + summary.json
   --run-dir DIR     the run folder
   --task TASK       task to score as (default: the one recorded in summary.json)
   --ids ID,...      only these _index values (the rest keep their scores)
-  --scorer PATH     auto (native when built), native or ts`;
+  --scorer PATH     auto (native when built), native or ts
+  --grader RULES    skyeval (default) or skythought (the reference's leniencies, to reproduce
+                    its published numbers; TypeScript grader)`;
 
 /** Runs `score`; returns the exit code. */
 export async function runScore(args: string[], io: CommandIO): Promise<number> {
@@ -99,7 +103,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     ? `${samplesPath}.tmp-${crypto.randomUUID().slice(0, 8)}`
     : samplesPath;
   const log = await SampleLog.open(logPath, { truncate: fromSkyThought });
-  const scoring = chooseScorers(flags.scorer, io);
+  const scoring = chooseScorers(flags.scorer, io, flags.grader);
   let rescored = 0;
   try {
     let batch: SampleRecord[] = [];

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { tsAnswerGrader } from "../scoring/answer/mod.ts";
+import { GRADER_MODES, type GraderMode, tsAnswerGrader } from "../scoring/answer/mod.ts";
 import { openNativeAnswerGrader } from "../native/mod.ts";
 import { type CodeScorer, createCodeScorer } from "../scoring/code/mod.ts";
 import type { Scorers } from "../core/score_samples.ts";
@@ -22,10 +22,23 @@ export interface ChosenScorers {
   close(): Promise<void>;
 }
 
-/** Picks the answer grader and prepares a lazy code scorer. */
+/** The `--grader` value: the equivalence rules (default `skyeval`). */
+export function graderMode(value: string | undefined): GraderMode {
+  const mode = (value ?? "skyeval") as GraderMode;
+  if (!GRADER_MODES.includes(mode)) {
+    throw new UsageError(`--grader must be ${GRADER_MODES.join(" or ")}, got "${value}"`);
+  }
+  return mode;
+}
+
+/**
+ * Picks the answer grader and prepares a lazy code scorer. `grader` is the
+ * `--grader` flag: `skythought` rules run on the TypeScript grader only.
+ */
 export function chooseScorers(
   choice: string | undefined,
   io: Pick<CommandIO, "stderr" | "env">,
+  grader?: string,
 ): ChosenScorers {
   const note = io.stderr;
   const isolation = sandboxIsolation(io);
@@ -33,9 +46,13 @@ export function chooseScorers(
   if (!["auto", "native", "ts"].includes(wanted)) {
     throw new UsageError(`--scorer must be auto, native or ts, got "${choice}"`);
   }
-  let answer = tsAnswerGrader();
+  const mode = graderMode(grader);
+  if (mode !== "skyeval" && wanted === "native") {
+    throw new UsageError(`--grader ${mode} runs on the TypeScript grader; drop --scorer native`);
+  }
+  let answer = tsAnswerGrader({ mode });
   let fallbackReason: string | null = null;
-  if (wanted !== "ts") {
+  if (wanted !== "ts" && mode === "skyeval") {
     const native = openNativeAnswerGrader();
     if ("unavailable" in native) {
       if (wanted === "native") throw new UsageError(`--scorer native: ${native.unavailable}`);
@@ -56,6 +73,7 @@ export function chooseScorers(
     scorers: { answer, code: startCode },
     describe: () => ({
       answer_path: answer.path,
+      grader: mode,
       ...(fallbackReason ? { native_unavailable: fallbackReason } : {}),
       ...(codeInfo
         ? {

@@ -289,3 +289,27 @@ Deno.test("runGrade() native and ts paths agree on random JSONL", async () => {
     assert.deepEqual(native, ts, `seed ${seed}`);
   }
 });
+
+Deno.test("runGrade() --grader skythought applies the reference's leniencies", async () => {
+  const lines = [
+    { id: "p", response: "\\boxed{75}", gold: "0.75", kind: "math" },
+    { id: "i", response: "\\boxed{[2, \\infty)}", gold: "(2,\\infty)", kind: "math" },
+  ];
+  const input = lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
+  const verdicts = (out: string) => out.trim().split("\n").map((l) => JSON.parse(l).verdict);
+  const strict = await run(["--scorer", "ts"], input);
+  assert.deepEqual(verdicts(strict.out), ["incorrect", "incorrect"]);
+  const lenient = await run(["--grader", "skythought"], input);
+  assert.equal(lenient.code, 0, lenient.errors.join("\n"));
+  assert.deepEqual(verdicts(lenient.out), ["correct", "correct"]);
+});
+
+Deno.test("runGrade() rejects an unknown --grader and skythought on the native scorer", async () => {
+  const unknown = await run(["--grader", "sympy"], "");
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.errors.length, 1);
+  assert.match(unknown.errors[0], /--grader must be skyeval or skythought/);
+  const native = await run(["--grader", "skythought", "--scorer", "native"], "");
+  assert.equal(native.code, 2);
+  assert.match(native.errors[0], /TypeScript grader/);
+});
