@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createBackend } from "../../backends/mod.ts";
 import { replayAnswers, startOpenAIServer } from "../../testing/openai_server.ts";
-import { loadSkyThoughtResults } from "../support/replay_generations.ts";
+import { skyThoughtAnswers } from "../support/replay_generations.ts";
+import { testdataJson } from "../support/testdata.ts";
 import { standardAnswer } from "../support/standard_answer.ts";
 
 async function post(url: string, body: unknown): Promise<Response> {
@@ -117,18 +118,13 @@ Deno.test("replayAnswers() replays recorded answers and refuses unknown prompts"
   }
 });
 
-const RECORDED = new URL(
-  "../../../shared/data/generations/skythought_native/Qwen2.5-32B-Instruct_MATH500_test_None_0_-1_still2_sys_zero.json",
-  import.meta.url,
-);
-const haveRecorded = await Deno.stat(RECORDED).then(() => true, () => false);
-
 Deno.test({
-  name: "loadSkyThoughtResults() replays real SkyThought generations with their token counts",
-  ignore: !haveRecorded,
+  name: "skyThoughtAnswers() replays real SkyThought generations with their token counts",
   async fn() {
-    const recorded = await loadSkyThoughtResults(RECORDED.pathname);
-    const raw = JSON.parse(await Deno.readTextFile(RECORDED));
+    const raw = testdataJson<Record<string, Record<string, unknown>>>(
+      "generations/skythought_native/Qwen2.5-32B-Instruct_MATH500_test_None_0_-1_still2_sys_zero.json.gz",
+    );
+    const recorded = skyThoughtAnswers(raw);
     const [problem, entry] = Object.entries(raw)[0] as [string, { prompt: string }];
     const server = await startOpenAIServer({ answer: replayAnswers(recorded) });
     try {

@@ -2,25 +2,17 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { DatasetError, loadDataset, type LoadOptions } from "../../datasets/mod.ts";
 import { fakeSha, type HubServerOptions, startHubServer } from "../support/hub_server.ts";
-import {
-  benchmarkRows,
-  columnsOf,
-  HAVE_BENCHMARKS,
-  parquetBytes,
-  toJsonl,
-} from "../support/dataset_fixtures.ts";
+import { columnsOf, parquetBytes, toJsonl } from "../support/dataset_fixtures.ts";
+import { testdataJsonl } from "../support/testdata.ts";
 
 const TOKEN = "hf_test_token";
 
-/** Real GSM8K and MATH-500 rows when the shared data is there, else made-up ones. */
+/** The first real GSM8K or MATH-500 rows, as question and answer. */
 function sampleRows(file: string, count: number): Record<string, unknown>[] {
-  if (HAVE_BENCHMARKS) {
-    return benchmarkRows(file, count).map((r) => ({
-      question: String(r.question ?? r.problem),
-      answer: String(r.answer),
-    }));
-  }
-  return Array.from({ length: count }, (_, i) => ({ question: `${file} q${i}`, answer: `${i}` }));
+  return testdataJsonl(`benchmarks/${file}.gz`, count).map((r) => ({
+    question: String(r.question ?? r.problem),
+    answer: String(r.answer),
+  }));
 }
 
 function sha256(...parts: (string | Uint8Array)[]): string {

@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { DatasetError, loadDataset } from "../../datasets/mod.ts";
 import { parseCsvRecords, parseCsvRows } from "../../datasets/csv.ts";
-import {
-  arrowBytes,
-  benchmarkRows,
-  HAVE_BENCHMARKS,
-  parquetBytes,
-  toJsonl,
-} from "../support/dataset_fixtures.ts";
+import { arrowBytes, parquetBytes, toJsonl } from "../support/dataset_fixtures.ts";
+import { testdataJsonl } from "../support/testdata.ts";
 
 async function withFile(
   name: string,
@@ -238,9 +233,8 @@ Deno.test({
 
 Deno.test({
   name: "loadDataset() round-trips real benchmark rows through JSONL and Parquet",
-  ignore: !HAVE_BENCHMARKS,
   async fn() {
-    const rows = benchmarkRows("aime24.jsonl", 5);
+    const rows = testdataJsonl("benchmarks/aime24.jsonl.gz", 5);
     await withFile("aime.jsonl", toJsonl(rows), async (path) => {
       assert.deepEqual((await loadDataset({ kind: "file", path })).rows, rows);
     });

@@ -5,20 +5,18 @@
  * disk cache with the Hub gone, and records the same dataset hash.
  */
 import { assertEquals } from "../support/assert.ts";
-import {
-  benchmarkRows,
-  columnsOf,
-  HAVE_BENCHMARKS,
-  parquetBytes,
-} from "../support/dataset_fixtures.ts";
+import { columnsOf, parquetBytes } from "../support/dataset_fixtures.ts";
+import { testdataJsonl } from "../support/testdata.ts";
 import { fakeSha, startHubServer } from "../support/hub_server.ts";
 import { onlyRunDir, runCli, startReplayServer, taskFlags } from "./cli_helpers.ts";
 
 Deno.test({
   name: "evaluate gsm8k loads its Parquet split from the Hub, then from the cache",
-  ignore: !HAVE_BENCHMARKS,
   async fn() {
-    const rows = benchmarkRows("gsm8k_test.jsonl", 12) as { question: string; answer: string }[];
+    const rows = testdataJsonl<{ question: string; answer: string }>(
+      "benchmarks/gsm8k_test.jsonl.gz",
+      12,
+    );
     const sha = fakeSha("gsm8k");
     const hub = await startHubServer({
       datasets: {

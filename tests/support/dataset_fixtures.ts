@@ -1,7 +1,5 @@
 /**
- * Small dataset fixtures for tests: Parquet bytes written with hyparquet-writer, and a
- * few real benchmark rows read from `../shared/data/benchmarks` (never copied into the
- * repo; tests that need them skip when the folder is missing).
+ * Small dataset fixtures for tests: Parquet and Arrow bytes written by the test itself.
  *
  * @module
  */
@@ -9,24 +7,6 @@ import { Field, List, Table, tableToIPC, Utf8, vectorFromArray } from "apache-ar
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { ColumnSource } from "hyparquet-writer";
 import { zstdCompressSync } from "node:zlib";
-
-/** The shared benchmark folder, relative to the project root (where tests run). */
-export const BENCHMARKS_DIR = new URL("../../../shared/data/benchmarks/", import.meta.url);
-
-/** Whether the shared benchmark data is present. */
-export const HAVE_BENCHMARKS: boolean = (() => {
-  try {
-    return Deno.statSync(BENCHMARKS_DIR).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-
-/** The first `count` rows of a shared benchmark JSONL file. */
-export function benchmarkRows(file: string, count: number): Record<string, unknown>[] {
-  const text = Deno.readTextFileSync(new URL(file, BENCHMARKS_DIR));
-  return text.split("\n").filter((l) => l.trim()).slice(0, count).map((l) => JSON.parse(l));
-}
 
 /** Rows as JSON Lines text. */
 export function toJsonl(rows: Record<string, unknown>[]): string {

@@ -1,7 +1,7 @@
 /**
  * Builds replay answers for the fake OpenAI server from recorded generations:
  * SkyThought `results.json` files (`{key: {prompt, problem, responses: {temp:
- * {content}} | [...], token_usages}}`), as in `shared/data/generations/`.
+ * {content}} | [...], token_usages}}`), as in `tests/testdata/generations/skythought_native/`.
  *
  * @module
  */
@@ -9,16 +9,14 @@
 import type { FakeAnswer } from "../../testing/openai_server.ts";
 
 /**
- * Reads a SkyThought results file into a map from prompt text to recorded
- * answers (with their recorded completion tokens). Each entry is keyed by
- * its `prompt` and also by its `problem`, so a replay matches whether or not
- * the instruction template is part of the user message.
+ * A SkyThought results object as a map from prompt text to recorded answers
+ * (with their recorded completion tokens). Each entry is keyed by its
+ * `prompt` and also by its `problem`, so a replay matches whether or not the
+ * instruction template is part of the user message.
  */
-export async function loadSkyThoughtResults(path: string): Promise<Map<string, FakeAnswer[]>> {
-  const results = JSON.parse(await Deno.readTextFile(path)) as Record<
-    string,
-    Record<string, unknown>
-  >;
+export function skyThoughtAnswers(
+  results: Record<string, Record<string, unknown>>,
+): Map<string, FakeAnswer[]> {
   const answers = new Map<string, FakeAnswer[]>();
   for (const [key, entry] of Object.entries(results)) {
     const responses = listOf(entry.responses).map((r) => (r as { content?: unknown }).content);

@@ -7,13 +7,7 @@ import { prepareSamples } from "../../core/prepare.ts";
 import { loadModelCatalog, resolveModelConfig } from "../../models/model_config.ts";
 import { loadTask } from "../../tasks/registry.ts";
 
-const DATA = new URL("../../../shared/data/", import.meta.url);
-const haveData = await Deno.stat(DATA).then(() => true, () => false);
-
-async function firstRows(file: string, count: number): Promise<Record<string, unknown>[]> {
-  const text = await Deno.readTextFile(new URL(file, DATA));
-  return text.split("\n").filter(Boolean).slice(0, count).map((l) => JSON.parse(l));
-}
+import { testdataJsonl } from "../support/testdata.ts";
 
 const catalog = await loadModelCatalog();
 const noSystem = resolveModelConfig("some/unlisted-model", catalog);
@@ -27,14 +21,13 @@ const ctx = {
 
 Deno.test({
   name: "math500 prompt puts the boxed instruction first",
-  ignore: !haveData,
   async fn() {
     const [s] = await prepareSamples(
       await loadTask("math500"),
-      await firstRows("benchmarks/math500.jsonl", 1),
+      testdataJsonl("benchmarks/math500.jsonl.gz", 1),
       ctx,
     );
-    const row = (await firstRows("benchmarks/math500.jsonl", 1))[0];
+    const row = (testdataJsonl("benchmarks/math500.jsonl.gz", 1))[0];
     assertEquals(s.messages, [{
       role: "user",
       content: `Return your final response within \\boxed{}. ${row.problem}`,
@@ -46,9 +39,8 @@ Deno.test({
 
 Deno.test({
   name: "aime24 keeps 2024 rows and aime24_sky puts the instruction after",
-  ignore: !haveData,
   async fn() {
-    const rows = await firstRows("benchmarks/aime24.jsonl", 30);
+    const rows = testdataJsonl("benchmarks/aime24.jsonl.gz", 30);
     const skewed = [{ ...rows[0], url: "https://aops/2023_AIME" }, ...rows];
     const samples = await prepareSamples(await loadTask("aime24"), skewed, ctx);
     assertEquals(samples.length, 30);
@@ -63,9 +55,8 @@ Deno.test({
 
 Deno.test({
   name: "gsm8k prompt and gold follow the reference",
-  ignore: !haveData,
   async fn() {
-    const rows = await firstRows("benchmarks/gsm8k_test.jsonl", 1);
+    const rows = testdataJsonl("benchmarks/gsm8k_test.jsonl.gz", 1);
     const [s] = await prepareSamples(await loadTask("gsm8k"), rows, ctx);
     assertEquals(
       s.messages[0].content,
@@ -79,9 +70,8 @@ Deno.test({
 
 Deno.test({
   name: "arc_c lists choices as A.<text> and maps numeric keys",
-  ignore: !haveData,
   async fn() {
-    const [row] = await firstRows("benchmarks/arc_challenge_test.jsonl", 1);
+    const [row] = testdataJsonl("benchmarks/arc_challenge_test_head.jsonl", 1);
     const choices = row.choices as { text: string[]; label: string[] };
     // Some ARC items are labelled 1-4 instead of A-D.
     const numeric = {
@@ -103,9 +93,8 @@ Deno.test({
 
 Deno.test({
   name: "mmlu_pro lists lettered answer choices",
-  ignore: !haveData,
   async fn() {
-    const rows = await firstRows("benchmarks/mmlu_pro_test.jsonl", 1);
+    const rows = testdataJsonl("benchmarks/mmlu_pro_test_head.jsonl", 1);
     const [s] = await prepareSamples(await loadTask("mmlu_pro"), rows, ctx);
     const options = rows[0].options as string[];
     const listed = options.map((o, i) => `(${"ABCDEFGHIJ"[i]}) ${o.trim()}`).join(" ");
