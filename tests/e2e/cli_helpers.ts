@@ -1,6 +1,6 @@
 /**
  * Running the real CLI as a subprocess, and replay servers built from the
- * real generations in `../shared/data`.
+ * real generations in `tests/testdata`.
  *
  * @module
  */
@@ -8,9 +8,6 @@ import { type OpenAIServer, startOpenAIServer } from "../../testing/openai_serve
 
 /** The project root. */
 export const ROOT = new URL("../../", import.meta.url).pathname;
-/** Shared real data (outside the repository; tests skip when it is missing). */
-export const DATA = new URL("../../../shared/data/", import.meta.url).pathname;
-export const HAVE_DATA = await Deno.stat(DATA).then(() => true, () => false);
 
 /** Output of one CLI run. */
 export interface CliResult {

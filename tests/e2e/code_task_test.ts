@@ -5,15 +5,8 @@
  * (the reference counted both as passes).
  */
 import { assertEquals } from "../support/assert.ts";
-import {
-  DATA,
-  HAVE_DATA,
-  onlyRunDir,
-  readJsonl,
-  runCli,
-  startReplayServer,
-  taskFlags,
-} from "./cli_helpers.ts";
+import { onlyRunDir, runCli, startReplayServer, taskFlags } from "./cli_helpers.ts";
+import { testdataJsonl } from "../support/testdata.ts";
 
 interface AppsRow {
   question: string;
@@ -25,9 +18,8 @@ interface AppsRow {
 
 Deno.test({
   name: "evaluate apps runs responses in the sandbox and gives per-test verdicts",
-  ignore: !HAVE_DATA,
   async fn() {
-    const rows = await readJsonl<AppsRow>(`${DATA}code/apps_coderl_samples.jsonl`);
+    const rows = testdataJsonl<AppsRow>("code/apps_coderl_samples.jsonl.gz");
     const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
     // As on the Hub: input_output and solutions are JSON strings.
     await Deno.writeTextFile(

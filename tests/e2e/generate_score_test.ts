@@ -5,34 +5,28 @@
  */
 import { assertEquals } from "../support/assert.ts";
 import { startOpenAIServer } from "../../testing/openai_server.ts";
-import {
-  DATA,
-  HAVE_DATA,
-  onlyRunDir,
-  readJsonl,
-  runCli,
-  startReplayServer,
-  taskFlags,
-} from "./cli_helpers.ts";
+import { onlyRunDir, readJsonl, runCli, startReplayServer, taskFlags } from "./cli_helpers.ts";
+import { testdataFile, testdataJsonl, testdataText } from "../support/testdata.ts";
 
 Deno.test({
   name: "generate writes unscored generations that score --run-dir then scores in place",
-  ignore: !HAVE_DATA,
   async fn() {
-    const bench = await readJsonl<{ problem: string }>(`${DATA}benchmarks/aime24.jsonl`);
-    const gen = await readJsonl<{ idx: number; code: string[]; score: boolean[] }>(
-      `${DATA}generations/qwen25math_harness/Qwen2.5-14B-Instruct/aime24.jsonl`,
+    const bench = testdataJsonl<{ problem: string }>("benchmarks/aime24.jsonl.gz");
+    const gen = testdataJsonl<{ idx: number; code: string[]; score: boolean[] }>(
+      "generations/qwen25math_harness/Qwen2.5-14B-Instruct/aime24.jsonl.gz",
     );
     const server = await startReplayServer(
       new Map(gen.map((g) => [bench[g.idx].problem, g.code[0]])),
     );
     const resultDir = await Deno.makeTempDir();
+    const dataDir = await Deno.makeTempDir();
     try {
+      const dataset = await testdataFile("benchmarks/aime24.jsonl.gz", dataDir);
       const generated = await runCli([
         "generate",
         ...taskFlags("aime24", "Qwen/Qwen2.5-14B-Instruct", server.url),
         "--dataset-path",
-        `${DATA}benchmarks/aime24.jsonl`,
+        dataset,
         "--result-dir",
         resultDir,
       ]);
@@ -79,6 +73,7 @@ Deno.test({
     } finally {
       await server.close();
       await Deno.remove(resultDir, { recursive: true });
+      await Deno.remove(dataDir, { recursive: true });
     }
   },
 });
@@ -137,13 +132,14 @@ Deno.test("evaluate with n > 1 reports unbiased pass@k and per-response tokens",
 
 Deno.test({
   name: "score re-scores SkyThought's old temperature-keyed results.json",
-  ignore: !HAVE_DATA,
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
-      await Deno.copyFile(
-        `${DATA}generations/skythought_native/Qwen2.5-32B-Instruct_AIME_train_None_0_-1_still2_sys_zero.json`,
+      await Deno.writeTextFile(
         `${dir}/results.json`,
+        testdataText(
+          "generations/skythought_native/Qwen2.5-32B-Instruct_AIME_train_None_0_-1_still2_sys_zero.json.gz",
+        ),
       );
       await Deno.writeTextFile(`${dir}/summary.json`, JSON.stringify({ configuration: {} }));
       const run = await runCli(["score", "--run-dir", dir, "--task", "aime24"]);

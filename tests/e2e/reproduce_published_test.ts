@@ -6,15 +6,8 @@
  * is listed below with the reason; any other difference fails the test.
  */
 import { assertEquals } from "../support/assert.ts";
-import {
-  DATA,
-  HAVE_DATA,
-  onlyRunDir,
-  readJsonl,
-  runCli,
-  startReplayServer,
-  taskFlags,
-} from "./cli_helpers.ts";
+import { onlyRunDir, readJsonl, runCli, startReplayServer, taskFlags } from "./cli_helpers.ts";
+import { testdataFile, testdataJsonl } from "../support/testdata.ts";
 
 /** Problems (by `_index`) where the published grader is wrong, and why. */
 const MATH500_PUBLISHED_ERRORS: Record<string, string> = {
@@ -29,35 +22,43 @@ const MATH500_PUBLISHED_ERRORS: Record<string, string> = {
 const CASES = [
   {
     task: "math500",
-    bench: "math500.jsonl",
+    bench: "math500.jsonl.gz",
     gen: "math500",
     published: 402,
     total: 500,
     explained: MATH500_PUBLISHED_ERRORS,
   },
-  { task: "aime24", bench: "aime24.jsonl", gen: "aime24", published: 6, total: 30, explained: {} },
-  { task: "amc23", bench: "amc23.jsonl", gen: "amc23", published: 26, total: 40, explained: {} },
+  {
+    task: "aime24",
+    bench: "aime24.jsonl.gz",
+    gen: "aime24",
+    published: 6,
+    total: 30,
+    explained: {},
+  },
+  { task: "amc23", bench: "amc23.jsonl.gz", gen: "amc23", published: 26, total: 40, explained: {} },
 ];
 
 for (const c of CASES) {
   Deno.test({
     name:
       `evaluate ${c.task} on replayed Qwen2.5-14B-Instruct answers reproduces the published accuracy`,
-    ignore: !HAVE_DATA,
     async fn() {
-      const bench = await readJsonl<{ problem: string }>(`${DATA}benchmarks/${c.bench}`);
-      const gen = await readJsonl<{ idx: number; code: string[]; score: boolean[] }>(
-        `${DATA}generations/qwen25math_harness/Qwen2.5-14B-Instruct/${c.gen}.jsonl`,
+      const bench = testdataJsonl<{ problem: string }>(`benchmarks/${c.bench}`);
+      const gen = testdataJsonl<{ idx: number; code: string[]; score: boolean[] }>(
+        `generations/qwen25math_harness/Qwen2.5-14B-Instruct/${c.gen}.jsonl.gz`,
       );
       const answers = new Map(gen.map((g) => [bench[g.idx].problem, g.code[0]]));
       const server = await startReplayServer(answers);
       const resultDir = await Deno.makeTempDir();
+      const dataDir = await Deno.makeTempDir();
       try {
+        const dataset = await testdataFile(`benchmarks/${c.bench}`, dataDir);
         const run = await runCli([
           "evaluate",
           ...taskFlags(c.task, "Qwen/Qwen2.5-14B-Instruct", server.url),
           "--dataset-path",
-          `${DATA}benchmarks/${c.bench}`,
+          dataset,
           "--result-dir",
           resultDir,
         ]);
@@ -85,6 +86,7 @@ for (const c of CASES) {
       } finally {
         await server.close();
         await Deno.remove(resultDir, { recursive: true });
+        await Deno.remove(dataDir, { recursive: true });
       }
     },
   });

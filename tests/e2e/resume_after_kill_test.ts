@@ -4,8 +4,6 @@
  */
 import { assertEquals } from "../support/assert.ts";
 import {
-  DATA,
-  HAVE_DATA,
   onlyRunDir,
   readJsonl,
   ROOT,
@@ -13,14 +11,15 @@ import {
   startReplayServer,
   taskFlags,
 } from "./cli_helpers.ts";
+import { testdataJsonl } from "../support/testdata.ts";
 
 Deno.test({
   name: "evaluate killed with SIGKILL resumes without losing or regenerating samples",
-  ignore: !HAVE_DATA,
   async fn() {
-    const bench =
-      (await readJsonl<{ problem: string; answer: string }>(`${DATA}benchmarks/math500.jsonl`))
-        .slice(0, 40);
+    const bench = testdataJsonl<{ problem: string; answer: string }>(
+      "benchmarks/math500.jsonl.gz",
+      40,
+    );
     const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
     await Deno.writeTextFile(dataset, bench.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const answers = new Map(bench.map((r) => [r.problem, `The answer is $\\boxed{${r.answer}}$.`]));
@@ -91,11 +90,11 @@ Deno.test({
 
 Deno.test({
   name: "evaluate interrupted with SIGINT saves its results files and exits 130",
-  ignore: !HAVE_DATA,
   async fn() {
-    const bench = (await readJsonl<{ problem: string; answer: string }>(
-      `${DATA}benchmarks/math500.jsonl`,
-    )).slice(0, 30);
+    const bench = testdataJsonl<{ problem: string; answer: string }>(
+      "benchmarks/math500.jsonl.gz",
+      30,
+    );
     const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
     await Deno.writeTextFile(dataset, bench.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const answers = new Map(bench.map((r) => [r.problem, `So $\\boxed{${r.answer}}$.`]));

@@ -1,27 +1,14 @@
 /**
  * The graders on real model generations with published labels
- * (`../shared/data/generations`, see SOURCES.md): published accuracies are
+ * (`tests/testdata/generations`, see its README): published accuracies are
  * reproduced within one problem, and every disagreement with the published
  * labels is listed here with the side that is right.
  */
 
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { type AnswerGrader, type AnswerItem, tsAnswerGrader } from "../../scoring/answer/mod.ts";
+import { testdataJson, testdataJsonl } from "../support/testdata.ts";
 import { openBuiltNativeGrader } from "./native_library.ts";
-
-const DATA = fileURLToPath(new URL("../../../shared/data/generations/", import.meta.url));
-const haveData = (() => {
-  try {
-    return Deno.statSync(DATA).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-
-function readJsonl(path: string): Record<string, unknown>[] {
-  return Deno.readTextFileSync(DATA + path).trim().split("\n").map((l) => JSON.parse(l));
-}
 
 interface Labeled {
   id: string;
@@ -44,7 +31,7 @@ function disagreements(grader: AnswerGrader, rows: Labeled[]): { correct: number
 
 function harness(name: string): { rows: Labeled[]; acc: number } {
   const dir = "qwen25math_harness/Qwen2.5-14B-Instruct/";
-  const rows = readJsonl(`${dir}${name}.jsonl`).map((r) => ({
+  const rows = testdataJsonl(`generations/${dir}${name}.jsonl.gz`).map((r) => ({
     id: String(r.idx),
     // The dataset's own answer: the harness's `gt` column is its already-normalized (and in
     // places broken, e.g. "10,80" for "10,\!080") copy.
@@ -55,20 +42,22 @@ function harness(name: string): { rows: Labeled[]; acc: number } {
     } as AnswerItem,
     published: (r.score as boolean[])[0],
   }));
-  const acc = JSON.parse(Deno.readTextFileSync(`${DATA}${dir}${name}_metrics.json`)).acc as number;
+  const acc = testdataJson<{ acc: number }>(`generations/${dir}${name}_metrics.json`).acc;
   return { rows, acc };
 }
 
 function skythought(file: string): Labeled[] {
-  const d = JSON.parse(Deno.readTextFileSync(`${DATA}skythought_native/${file}`)) as Record<
-    string,
-    {
-      answer: unknown;
-      unique_id?: string;
-      id?: unknown;
-      responses: Record<string, { content: string; correctness: boolean }>;
-    }
-  >;
+  const d = testdataJson<
+    Record<
+      string,
+      {
+        answer: unknown;
+        unique_id?: string;
+        id?: unknown;
+        responses: Record<string, { content: string; correctness: boolean }>;
+      }
+    >
+  >(`generations/skythought_native/${file}.gz`);
   return Object.values(d).map((v) => ({
     id: String(v.unique_id ?? v.id),
     item: { response: v.responses["0.0"].content, gold: String(v.answer), format: "math" },
@@ -109,23 +98,15 @@ const EXPECTED = {
   ],
 };
 
-function registerRealData(label: string, open: () => AnswerGrader | { unavailable: string }): void {
-  let cached: AnswerGrader | { unavailable: string } | undefined;
-  const grader = (): AnswerGrader | null => {
-    cached ??= open();
-    if ("unavailable" in cached) {
-      console.warn(`skipped: ${cached.unavailable}`);
-      return null;
-    }
-    return cached;
-  };
+function registerRealData(label: string, opened: AnswerGrader | { unavailable: string }): void {
+  const ignore = "unavailable" in opened;
+  if (ignore) console.warn(`ignored: ${label} grader real-data tests: ${opened.unavailable}`);
+  const g = opened as AnswerGrader;
 
   Deno.test({
     name: `${label} grader reproduces the Qwen2.5-Math harness accuracies up to examined errors`,
-    ignore: !haveData,
+    ignore,
     fn() {
-      const g = grader();
-      if (g === null) return;
       for (const name of ["math500", "aime24", "amc23"] as const) {
         const { rows, acc } = harness(name);
         const { correct, ids } = disagreements(g, rows);
@@ -144,10 +125,8 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
 
   Deno.test({
     name: `${label} grader disagrees with SkyThought's own labels only where they are wrong`,
-    ignore: !haveData,
+    ignore,
     fn() {
-      const g = grader();
-      if (g === null) return;
       const math = skythought("Qwen2.5-32B-Instruct_MATH500_test_None_0_-1_still2_sys_zero.json");
       const m = disagreements(g, math);
       assert.deepEqual(m.ids, EXPECTED.skyMath500);
@@ -161,11 +140,9 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
 
   Deno.test({
     name: `${label} grader matches OpenAI's GSM8K labels for all four models`,
-    ignore: !haveData,
+    ignore,
     fn() {
-      const g = grader();
-      if (g === null) return;
-      const rows = readJsonl("gsm8k_openai_example_model_solutions.jsonl");
+      const rows = testdataJsonl("generations/gsm8k_openai_example_model_solutions.jsonl.gz");
       const published = {
         "6b_finetuning": 286,
         "6b_verification": 515,
@@ -195,11 +172,9 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
 
   Deno.test({
     name: `${label} grader reads ARC answers as the "The best answer is X" contract says`,
-    ignore: !haveData,
+    ignore,
     fn() {
-      const g = grader();
-      if (g === null) return;
-      const rows = readJsonl("arc_challenge_test_responses.jsonl");
+      const rows = testdataJsonl("generations/arc_challenge_test_responses.jsonl.gz");
       const labeled = rows.map((r) => {
         const key = String(r.answerKey);
         const gold = "1234".includes(key) ? "ABCD"[Number(key) - 1] : key;
@@ -224,23 +199,21 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
 
   Deno.test({
     name: `${label} grader accepts every reference solution against its own answer`,
-    ignore: !haveData,
+    ignore,
     fn() {
-      const g = grader();
-      if (g === null) return;
       const bench = (f: string) =>
-        Deno.readTextFileSync(`${DATA}../benchmarks/${f}`).trim().split("\n").map((l) =>
-          JSON.parse(l)
+        testdataJsonl<{ solution: string; answer: string; final_answer: string[] }>(
+          `benchmarks/${f}.gz`,
         );
       const items: AnswerItem[] = [];
       for (const r of bench("math500.jsonl")) {
         items.push({ response: r.solution, gold: r.answer, format: "math" });
       }
       for (const r of bench("gsm8k_test.jsonl")) {
-        items.push({ response: r.answer, gold: r.answer.split("####").pop(), format: "gsm8k" });
+        items.push({ response: r.answer, gold: r.answer.split("####").pop()!, format: "gsm8k" });
       }
-      for (const r of bench("olympiadbench_oe_to_maths_en_comp.jsonl")) {
-        const answer = (r.final_answer as string[])[0];
+      for (const r of bench("olympiadbench_final_answers.jsonl")) {
+        const answer = r.final_answer[0];
         items.push({
           response: `\\boxed{${answer.replace(/^\$|\$$/g, "")}}`,
           gold: answer,
@@ -255,5 +228,5 @@ function registerRealData(label: string, open: () => AnswerGrader | { unavailabl
   });
 }
 
-registerRealData("ts", tsAnswerGrader);
-registerRealData("native", openBuiltNativeGrader);
+registerRealData("ts", tsAnswerGrader());
+registerRealData("native", openBuiltNativeGrader());

@@ -8,7 +8,7 @@ import {
 } from "../../scoring/answer/mod.ts";
 import { registerAnswerConformance, SKYTHOUGHT_CASES } from "./answer_conformance.ts";
 
-registerAnswerConformance("ts", tsAnswerGrader);
+registerAnswerConformance("ts", tsAnswerGrader());
 
 Deno.test("extractMathAnswer() pulls the final answer out of a reference solution", () => {
   assert.equal(

@@ -1,7 +1,7 @@
 /**
  * Test helper: builds the native grader with cargo (a no-op when it is up to
  * date) and opens it. When cargo is absent, an already built library is used;
- * without either the native tests skip with the reason.
+ * without either the native tests are ignored, with the reason printed once.
  *
  * @module
  */
@@ -49,4 +49,19 @@ export function openBuiltNativeGrader(): NativeAnswerGrader | { unavailable: str
     if (!problem.startsWith("cargo is not available")) throw new Error(problem);
   }
   return openNativeAnswerGrader();
+}
+
+/**
+ * Why the native library cannot be tested here (no cargo and no built library), or null when
+ * it can. A failing build is not a reason to skip: the tests then run and fail.
+ */
+export function nativeUnavailable(): string | null {
+  const problem = buildNativeLibrary();
+  if (problem === null || !problem.startsWith("cargo is not available")) return null;
+  try {
+    Deno.statSync(defaultNativeLibraryPath());
+    return null;
+  } catch {
+    return problem;
+  }
 }
