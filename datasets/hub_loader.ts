@@ -155,18 +155,19 @@ export async function loadHubDataset(
         });
       } catch (error) {
         if (!(error instanceof SyntaxError)) throw error;
-        if (obtained.fromCache && attempt === 0 && !offline) {
-          await cache!.removeFile(file.commit, file.path);
-          continue;
+        // A cached file that changed on disk is corrupt, not malformed: its bytes no longer
+        // hash to what was downloaded, however they fail to parse.
+        if (!obtained.fromCache || !(await changedOnDisk(obtained))) {
+          throw new DatasetError(
+            `Cannot load dataset "${repo}": file "${file.path}" at ${
+              file.commit.slice(0, 12)
+            } is malformed: ${error.message}`,
+            { cause: error },
+          );
         }
-        throw new DatasetError(
-          `Cannot load dataset "${repo}": file "${file.path}" at ${
-            file.commit.slice(0, 12)
-          } is malformed: ${error.message}`,
-          { cause: error },
-        );
+        content = null;
       }
-      if (obtained.meta && content.sha256 !== obtained.meta.sha256) {
+      if (content === null || (obtained.meta && content.sha256 !== obtained.meta.sha256)) {
         await cache!.removeFile(file.commit, file.path);
         if (offline || attempt > 0) {
           throw new DatasetError(
@@ -197,6 +198,13 @@ export async function loadHubDataset(
     }`,
     files,
   };
+}
+
+/** Whether a cached file's bytes no longer hash to the sha256 stored when it was downloaded. */
+async function changedOnDisk(obtained: Obtained): Promise<boolean> {
+  if (!obtained.meta || !("path" in obtained.input)) return false;
+  const bytes = await Deno.readFile(obtained.input.path);
+  return createHash("sha256").update(bytes).digest("hex") !== obtained.meta.sha256;
 }
 
 interface Obtained {

@@ -329,6 +329,16 @@ Deno.test("loadDataset() refetches a cached file whose bytes or size changed", a
       () => loadDataset(source, { ...options, offline: true }),
       /cached file "main\/test-00000-of-00002\.parquet" is corrupt \(sha256 mismatch\)/,
     );
+
+    // Bytes that no longer parse at all are the same corruption, not a malformed dataset.
+    await loadDataset(source, options);
+    const unparsable = await Deno.readFile(cached);
+    unparsable.fill(0xff, unparsable.length - 12);
+    await Deno.writeFile(cached, unparsable);
+    await assert.rejects(
+      () => loadDataset(source, { ...options, offline: true }),
+      /cached file "main\/test-00000-of-00002\.parquet" is corrupt \(sha256 mismatch\)/,
+    );
   });
 });
 
