@@ -1,5 +1,5 @@
 /**
- * Bad input ends with one clear line on stderr and a non-zero exit, and
+ * Bad input ends with one clear line on stderr and exit code 2, and
  * overwrites nothing.
  */
 import { assertEquals } from "../support/assert.ts";
@@ -7,7 +7,7 @@ import { runCli, taskFlags } from "./cli_helpers.ts";
 import { startOpenAIServer } from "../../testing/openai_server.ts";
 
 function assertOneLineError(result: { code: number; stderr: string }, includes: string) {
-  if (result.code === 0) throw new Error("expected a non-zero exit");
+  assertEquals(result.code, 2, result.stderr);
   const lines = result.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
   assertEquals(lines.length, 1, result.stderr);
   if (!lines[0].includes(includes)) throw new Error(`expected "${includes}" in: ${lines[0]}`);
