@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { createBackend } from "../backends/mod.ts";
 import { DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
 import {
@@ -31,11 +32,14 @@ import {
 import { HubNetworkError } from "../datasets/hub_http.ts";
 import { loadModelCatalog, resolveModelConfig } from "../models/model_config.ts";
 import { loadTask, withTaskArgs } from "../tasks/registry.ts";
+import { applyTaskSelection, selectsRows } from "../tasks/local_selection.ts";
 import type { TaskDefinition } from "../tasks/schema.ts";
 import { intFlag, multiArgsFlag, parseFlags, unescapeFlag } from "./flags.ts";
 import { type CommandIO, UsageError } from "./io.ts";
-import { chooseScorers } from "./scorers.ts";
+import { chooseScorers, scorerChoice } from "./scorers.ts";
 import { progressReporter } from "./progress.ts";
+import { resumeCommand } from "./resume_command.ts";
+import { checkWritable } from "./writable_dir.ts";
 
 const FLAGS = {
   task: { type: "string" },
@@ -161,10 +165,16 @@ export async function runEvaluate(
   if (flags["resume-from"] && flags.overwrite) {
     throw new UsageError("Use either --resume-from or --overwrite, not both");
   }
-  if (flags["resume-from"] && flags["result-dir"]) {
-    throw new UsageError(
-      "Use either --resume-from DIR (an existing run) or --result-dir DIR (a new one), not both",
-    );
+  const resumeFrom = flags["resume-from"]?.replace(/\/+$/, "");
+  if (resumeFrom !== undefined && flags["result-dir"] !== undefined) {
+    const parent = resumeFrom.includes("/") ? resumeFrom.replace(/\/[^/]*$/, "") : ".";
+    if (resolve(parent) !== resolve(flags["result-dir"])) {
+      throw new UsageError(
+        `--resume-from "${resumeFrom}" is not inside --result-dir "${
+          flags["result-dir"]
+        }"; drop --result-dir to resume it`,
+      );
+    }
   }
 
   let task = await loadTask(flags.task, { dirs: flags["tasks-dir"] ?? [] });
@@ -178,24 +188,16 @@ export async function runEvaluate(
     systemPrompt: unescapeFlag(flags["system-prompt"]) ?? null,
     assistantPrefill: unescapeFlag(flags["assistant-prefill"]) ?? null,
   });
-  if (!model.system_prompt && !(flags.model in catalog.models)) {
-    io.stderr(`note: model "${flags.model}" has no configured system prompt; none is sent`);
-  }
 
-  const sampling: Record<string, unknown> = {
+  let sampling: Record<string, unknown> = {
     ...DEFAULT_SAMPLING,
     ...multiArgsFlag("sampling-params", flags["sampling-params"]),
   };
   if (flags.n !== undefined) sampling.n = intFlag("n", flags.n, 1, 1);
   let n = intFlag("n", sampling.n === undefined ? undefined : String(sampling.n), 1, 1);
-  if (Number(sampling.temperature) === 0 && n > 1) {
-    io.stderr("warning: Temperature 0 does not support multiple samples. Setting n=1.");
-    n = 1;
-  }
-  sampling.n = n;
   if (flags["as-test"]) sampling.max_tokens = 2048;
   try {
-    checkSamplingParams(sampling);
+    sampling = checkSamplingParams(sampling);
   } catch (error) {
     throw new UsageError(`--sampling-params: ${(error as Error).message}`);
   }
@@ -213,6 +215,14 @@ export async function runEvaluate(
   const concurrency = flags.concurrency === undefined
     ? undefined
     : intFlag("concurrency", flags.concurrency, 1, 1);
+  if (command === "generate" && flags.scorer !== undefined) {
+    throw new UsageError("generate: --scorer is for evaluate and score");
+  }
+  scorerChoice(flags.scorer, flags.grader);
+
+  const forcedSingle = Number(sampling.temperature) === 0 && n > 1;
+  if (forcedSingle) n = 1;
+  sampling.n = n;
 
   const spec: RunSpec = {
     task,
@@ -228,8 +238,8 @@ export async function runEvaluate(
   };
   const hash = await runHash(spec);
   let runDir: string;
-  if (flags["resume-from"]) {
-    runDir = flags["resume-from"].replace(/\/+$/, "");
+  if (resumeFrom !== undefined) {
+    runDir = resumeFrom;
     try {
       if (!(await Deno.stat(runDir)).isDirectory) throw new Error();
     } catch {
@@ -244,6 +254,17 @@ export async function runEvaluate(
       );
     }
   }
+  await checkWritable(runDir);
+
+  // Every check passed: notes and warnings may follow.
+  if (!model.system_prompt && !(flags.model in catalog.models)) {
+    io.stderr(`note: model "${flags.model}" has no configured system prompt; none is sent`);
+  }
+  if (forcedSingle) {
+    io.stderr("warning: Temperature 0 does not support multiple samples. Setting n=1.");
+  }
+
+  const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io, flags.grader) : null;
 
   // Everything a user can get wrong is checked before anything is written.
   const source = datasetSource(task, flags["dataset-path"]);
@@ -260,7 +281,14 @@ export async function runEvaluate(
   };
   io.stderr(`loading ${source.kind === "file" ? source.path : task.config.dataset_path} ...`);
   const load = (which: DatasetSource) => loadWithCacheFallback(which, loadOptions, io);
-  const { samples, total, dataset } = await loadSamples(task, source, load, {
+  const select = flags["dataset-path"]
+    ? (rows: Record<string, unknown>[]) => {
+      const local = applyTaskSelection(task.config, rows);
+      for (const note of local.notes) io.stderr(`note: --dataset-path: ${note}`);
+      return local.rows;
+    }
+    : null;
+  const { samples, total, dataset } = await loadSamples(task, source, load, select, {
     model,
     start,
     end,
@@ -274,7 +302,6 @@ export async function runEvaluate(
   ) {
     io.stderr("note: the dataset has no private tests; responses are judged on public tests only");
   }
-  const scoring = command === "evaluate" ? chooseScorers(flags.scorer, io, flags.grader) : null;
 
   const backend = await createBackend(backendName, flags.model, backendArgs, {
     env: {
@@ -296,18 +323,24 @@ export async function runEvaluate(
       ...(scoring ? { scorers: scoring.scorers, describeScoring: scoring.describe } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       signal: io.signal,
+      onNote: (line) => io.stderr(`note: ${line}`),
       onStart: ({ total, alreadyDone }) =>
         io.stderr(`run folder: ${runDir} (${total} problems x ${n}, ${alreadyDone} already done)`),
       onProgress: progress.update,
     });
     progress.done();
     if (interrupted) {
+      const generated = summary.expected_samples - summary.missing_samples;
+      const unscored = command === "evaluate" && summary.pending_responses
+        ? ` (${summary.pending_responses} responses not scored yet)`
+        : "";
       io.stderr(
-        `interrupted: ${summary.num_samples} samples saved; continue with --resume-from ${runDir}`,
+        `interrupted: ${generated} of ${summary.expected_samples} samples generated${unscored} and saved in ${runDir}; to continue:`,
       );
+      io.stderr(`  ${resumeCommand(command, args, runDir)}`);
       return 130;
     }
-    report(io, summary, runDir);
+    report(io, summary, runDir, resumeCommand(command, args, runDir));
     return summary.errored_samples > 0 ? 1 : 0;
   } finally {
     progress.done();
@@ -325,9 +358,10 @@ async function loadSamples(
   task: TaskDefinition,
   source: DatasetSource,
   load: (which: DatasetSource) => Promise<LoadedDataset>,
+  select: ((rows: Record<string, unknown>[]) => Record<string, unknown>[]) | null,
   options: PrepareOptions,
 ): Promise<{ samples: PreparedSample[] | SampleStream; total: number; dataset: DatasetInfo }> {
-  if (source.kind === "file" && canStream(task)) {
+  if (source.kind === "file" && canStream(task) && !(select && selectsRows(task.config))) {
     const streamed = streamLocalFile(source.path);
     if (streamed) {
       const samples = await streamSamples(task, streamed, options);
@@ -340,7 +374,7 @@ async function loadSamples(
     }
   }
   const loaded = await load(source);
-  const samples = await prepareSamples(task, loaded.rows, options);
+  const samples = await prepareSamples(task, select ? select(loaded.rows) : loaded.rows, options);
   const { origin, files, contentHash } = loaded;
   return {
     samples,
@@ -390,10 +424,15 @@ function downloadReporter(io: CommandIO): (event: ProgressEvent) => void {
   };
 }
 
-function report(io: CommandIO, summary: Summary, runDir: string): void {
+function report(io: CommandIO, summary: Summary, runDir: string, resume: string): void {
   const parts = [`${summary.num_samples} problems`, `${summary.num_responses} responses`];
-  if (summary.status === "scored") {
-    parts.push(`accuracy ${(summary.accuracy * 100).toFixed(2)}%`);
+  if (summary.accuracy !== null) {
+    parts.push(
+      `accuracy ${(summary.accuracy * 100).toFixed(2)}%` +
+        (summary.status === "partial"
+          ? ` (partial: over ${summary.covered_samples} of ${summary.expected_samples} problems)`
+          : ""),
+    );
     if (summary.ci95) {
       parts.push(
         `95% CI ${(summary.ci95[0] * 100).toFixed(1)}-${(summary.ci95[1] * 100).toFixed(1)}%`,
@@ -406,11 +445,8 @@ function report(io: CommandIO, summary: Summary, runDir: string): void {
     }
     if (summary.unscored_responses) parts.push(`${summary.unscored_responses} unscored`);
   }
-  if (summary.errored_samples) {
-    parts.push(
-      `${summary.errored_samples} failed to generate (re-run with --resume-from to retry)`,
-    );
-  }
+  if (summary.errored_samples) parts.push(`${summary.errored_samples} failed to generate`);
   io.print(`${parts.join(", ")}`);
   io.print(`results: ${runDir}/${RUN_FILES.summary}`);
+  if (summary.errored_samples) io.print(`to retry the failed samples: ${resume}`);
 }

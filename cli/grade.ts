@@ -10,7 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import type { Score } from "../core/verdict.ts";
 import {
   type AnswerFormat,
@@ -427,7 +427,7 @@ export async function runGrade(
       allowPositionals: false,
     }));
   } catch (err) {
-    io.stderr(`grade: ${(err as Error).message} (see "skyeval grade --help")`);
+    io.stderr(`error: ${(err as Error).message} (see "skyeval grade --help")`);
     return 2;
   }
   const encoder = new TextEncoder();
@@ -439,7 +439,7 @@ export async function runGrade(
   }
   const scorer = values.scorer ?? "auto";
   if (scorer !== "native" && scorer !== "ts" && scorer !== "auto") {
-    io.stderr(`grade: --scorer must be native, ts or auto, not "${scorer}"`);
+    io.stderr(`error: --scorer must be native, ts or auto, not "${scorer}"`);
     return 2;
   }
   const mode = (values.grader ?? "skyeval") as GraderMode;
@@ -453,8 +453,8 @@ export async function runGrade(
   }
   const grader = pickGrader(scorer, mode, options);
   if ("unavailable" in grader) {
-    io.stderr(`grade: ${grader.unavailable}`);
-    return 1;
+    io.stderr(`error: --scorer ${scorer}: ${grader.unavailable}`);
+    return 2;
   }
 
   let input: ReadableStream<Uint8Array> = io.stdin;
@@ -462,8 +462,8 @@ export async function runGrade(
     try {
       input = (await Deno.open(values.input, { read: true })).readable;
     } catch (err) {
-      io.stderr(`grade: Cannot read input "${values.input}": ${(err as Error).message}`);
-      return 1;
+      io.stderr(`error: Cannot read input "${values.input}": ${(err as Error).message}`);
+      return 2;
     }
   }
   let output: WritableStream<Uint8Array> = io.stdout;
@@ -478,8 +478,8 @@ export async function runGrade(
       output = file.writable;
     } catch (err) {
       await input.cancel().catch(() => {});
-      io.stderr(`grade: Cannot write output "${values.output}": ${(err as Error).message}`);
-      return 1;
+      io.stderr(`error: Cannot write output "${values.output}": ${(err as Error).message}`);
+      return 2;
     }
   }
   const code = await (async (): Promise<number> => {
@@ -488,12 +488,12 @@ export async function runGrade(
       try {
         const failure = await gradeNativeStream(input, writer, grader, options, io.signal);
         if (failure !== null) {
-          io.stderr(`grade: ${failure}`);
+          io.stderr(`error: ${failure}`);
           return 2;
         }
         return 0;
       } catch (err) {
-        io.stderr(`grade: ${(err as Error).message}`);
+        io.stderr(`error: ${(err as Error).message}`);
         return 1;
       } finally {
         if (file !== undefined) await writer.close().catch(() => {});
@@ -529,14 +529,14 @@ export async function runGrade(
       if (batch.length > 0) await flush();
       if (pending !== null) await writer.write(encoder.encode(await pending));
     } catch (err) {
-      io.stderr(`grade: ${(err as Error).message}`);
+      io.stderr(`error: ${(err as Error).message}`);
       return 1;
     } finally {
       if (file !== undefined) await writer.close().catch(() => {});
       else writer.releaseLock();
     }
     if (failure !== null) {
-      io.stderr(`grade: ${failure}`);
+      io.stderr(`error: ${failure}`);
       return 2;
     }
     return 0;

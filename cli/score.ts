@@ -14,7 +14,7 @@ import { WindowReader } from "../core/window_reader.ts";
 import type { SampleRecord } from "../core/sample_record.ts";
 import { scoreSamples } from "../core/score_samples.ts";
 import type { Summary } from "../core/summary.ts";
-import { loadTask } from "../tasks/registry.ts";
+import { listTaskNames, loadTask } from "../tasks/registry.ts";
 import { type TaskConfig, TaskConfigSchema, type TaskDefinition } from "../tasks/schema.ts";
 import type { Row } from "../tasks/handler.ts";
 import { VERSION } from "../version.ts";
@@ -60,21 +60,23 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
   }
   const runDir = flags["run-dir"]?.replace(/\/+$/, "");
   if (!runDir) throw new UsageError("score: missing option --run-dir");
+  let info: Deno.FileInfo;
   try {
-    if (!(await Deno.stat(runDir)).isDirectory) throw new Error();
+    info = await Deno.stat(runDir);
   } catch {
     throw new UsageError(`Run directory "${runDir}" does not exist`);
   }
-  const summaryPath = `${runDir}/${RUN_FILES.summary}`;
-  const previous = await readJson(summaryPath).catch((error) => {
-    throw new UsageError(
-      error instanceof RunDirError && /does not exist/.test(error.message)
-        ? `Run summary file "${summaryPath}" does not exist`
-        : (error as Error).message,
-    );
-  }) as Partial<Summary> & { configuration?: Record<string, unknown> };
-  const configuration = previous.configuration ?? {};
-  const task = await taskFor(flags.task, configuration, flags["tasks-dir"] ?? []);
+  if (!info.isDirectory) throw new UsageError(`--run-dir "${runDir}" is a file, not a run folder`);
+  const scoring = chooseScorers(flags.scorer, io, flags.grader);
+  const previous = await readPreviousSummary(runDir, io);
+  const task = await taskFor(
+    flags.task,
+    previous.configuration ?? {},
+    flags["tasks-dir"] ?? [],
+    runDir,
+  );
+  const configuration = previous.configuration ??
+    { task: { name: task.name, config: task.config, source: task.source } };
 
   const samplesPath = `${runDir}/${RUN_FILES.samples}`;
   const resultsPath = `${runDir}/${RUN_FILES.results}`;
@@ -103,7 +105,6 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     ? `${samplesPath}.tmp-${crypto.randomUUID().slice(0, 8)}`
     : samplesPath;
   const log = await SampleLog.open(logPath, { truncate: fromSkyThought });
-  const scoring = chooseScorers(flags.scorer, io, flags.grader);
   let rescored = 0;
   try {
     let batch: SampleRecord[] = [];
@@ -151,6 +152,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
   const summary = await writeRunFiles(runDir, {
     configuration,
     n,
+    expected: previous.expected_samples ?? index.size,
     status: allScored ? "scored" : "generated",
     scoring: scoring.describe(),
     fingerprint: {
@@ -160,19 +162,55 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     },
     version: VERSION,
   }, index);
+  const accuracy = summary.accuracy === null
+    ? "no accuracy (nothing scored)"
+    : `accuracy ${(summary.accuracy * 100).toFixed(2)}%`;
   io.print(
-    `rescored ${rescored} samples; accuracy ${
-      (summary.accuracy * 100).toFixed(2)
-    }% over ${summary.scored_responses} scored responses` +
-      (summary.unscored_responses ? `, ${summary.unscored_responses} unscored` : ""),
+    `rescored ${rescored} samples; ${accuracy} over ${summary.scored_responses} scored responses` +
+      (summary.unscored_responses ? `, ${summary.unscored_responses} unscored` : "") +
+      (summary.status === "partial"
+        ? ` (partial: ${summary.missing_samples} of ${summary.expected_samples} problems missing, ${summary.pending_responses} responses not scored)`
+        : ""),
   );
   return 0;
+}
+
+/**
+ * The run's `summary.json`, or nothing when it is missing or corrupt but the
+ * generations are there (it is rebuilt from them, with a note).
+ */
+async function readPreviousSummary(
+  runDir: string,
+  io: CommandIO,
+): Promise<Partial<Summary> & { configuration?: Record<string, unknown> }> {
+  const summaryPath = `${runDir}/${RUN_FILES.summary}`;
+  try {
+    return await readJson(summaryPath) as Partial<Summary>;
+  } catch (error) {
+    if (!(error instanceof RunDirError)) throw error;
+    const generations = [RUN_FILES.samples, RUN_FILES.results].filter((file) => {
+      try {
+        return Deno.statSync(`${runDir}/${file}`).isFile;
+      } catch {
+        return false;
+      }
+    });
+    if (generations.length === 0) {
+      throw new UsageError(
+        `Run folder "${runDir}" has no ${RUN_FILES.summary}, ${RUN_FILES.samples} or ${RUN_FILES.results}`,
+      );
+    }
+    const why = /does not exist/.test(error.message) ? "is missing" : "is corrupt";
+    io.stderr(`note: ${RUN_FILES.summary} ${why}; rebuilding it from ${generations[0]}`);
+    return {};
+  }
 }
 
 async function taskFor(
   name: string | undefined,
   configuration: Record<string, unknown>,
   dirs: string[],
+  runDir: string,
 ): Promise<TaskDefinition> {
   const recorded = configuration.task as { name?: string; config?: TaskConfig } | undefined;
   if (name) return await loadTask(name, { dirs });
@@ -183,6 +221,12 @@ async function taskFor(
     }
   }
   if (recorded?.name) return await loadTask(recorded.name, { dirs });
+  // A run folder is named `<model>_<task>_<hash>`: the longest task name that fits.
+  const folder = runDir.replace(/^.*\//, "");
+  const named = (await listTaskNames({ dirs }))
+    .filter((task) => folder.includes(`_${task}_`) || folder.startsWith(`${task}_`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (named) return await loadTask(named, { dirs });
   throw new UsageError("score: the run records no task; pass --task");
 }
 

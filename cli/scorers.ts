@@ -32,6 +32,27 @@ export function graderMode(value: string | undefined): GraderMode {
 }
 
 /**
+ * The `--scorer` and `--grader` values, checked together (before any slow
+ * work, so nothing is printed or loaded first).
+ *
+ * @throws {UsageError} for an unknown value or a pair that cannot run.
+ */
+export function scorerChoice(
+  choice: string | undefined,
+  grader?: string,
+): { wanted: ScorerChoice; mode: GraderMode } {
+  const wanted = choice ?? "auto";
+  if (wanted !== "auto" && wanted !== "native" && wanted !== "ts") {
+    throw new UsageError(`--scorer must be auto, native or ts, got "${choice}"`);
+  }
+  const mode = graderMode(grader);
+  if (mode !== "skyeval" && wanted === "native") {
+    throw new UsageError(`--grader ${mode} runs on the TypeScript grader; drop --scorer native`);
+  }
+  return { wanted, mode };
+}
+
+/**
  * Picks the answer grader and prepares a lazy code scorer. `grader` is the
  * `--grader` flag: `skythought` rules run on the TypeScript grader only.
  */
@@ -42,14 +63,7 @@ export function chooseScorers(
 ): ChosenScorers {
   const note = io.stderr;
   const isolation = sandboxIsolation(io);
-  const wanted = (choice ?? "auto") as ScorerChoice;
-  if (!["auto", "native", "ts"].includes(wanted)) {
-    throw new UsageError(`--scorer must be auto, native or ts, got "${choice}"`);
-  }
-  const mode = graderMode(grader);
-  if (mode !== "skyeval" && wanted === "native") {
-    throw new UsageError(`--grader ${mode} runs on the TypeScript grader; drop --scorer native`);
-  }
+  const { wanted, mode } = scorerChoice(choice, grader);
   let answer = tsAnswerGrader({ mode });
   let fallbackReason: string | null = null;
   if (wanted !== "ts" && mode === "skyeval") {
@@ -84,7 +98,10 @@ export function chooseScorers(
         : {}),
     }),
     async close() {
-      if (code) await (await code).close();
+      // A sandbox that failed to start has nothing to close; its failure
+      // was reported where it was used (or is moot after Ctrl-C).
+      const scorer = await code?.catch(() => null);
+      await scorer?.close();
     },
   };
 }

@@ -13,7 +13,8 @@ import { VERSION } from "../version.ts";
 import type { PreparedSample } from "./prepare.ts";
 import { readJson, RUN_FILES, RunDirError, SampleLog, writeJson } from "./run_dir.ts";
 import { type RunProgress, runSamples, writeRunFiles } from "./run.ts";
-import { configurationOf, runHash, type RunSpec } from "./run_spec.ts";
+import { configurationOf, runHash, type RunSpec, TRANSPORT_KEYS } from "./run_spec.ts";
+import { configDiff, describeDiff } from "./config_diff.ts";
 import { SampleLogIndex } from "./sample_log_index.ts";
 import { type SampleStream, sampleStreamOf } from "./sample_stream.ts";
 import type { Scorers } from "./score_samples.ts";
@@ -45,13 +46,15 @@ export interface EvaluateRunOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onStart?: (info: { total: number; alreadyDone: number }) => void;
+  /** Something the user should know that does not stop the run. */
+  onNote?: (line: string) => void;
   onProgress?: (progress: RunProgress) => void;
 }
 
 /** How a run ended. */
 export interface EvaluateRunResult {
   summary: Summary;
-  /** The signal aborted it: finished samples are saved and the summary says `running`. */
+  /** The signal aborted it: finished samples are saved and the summary says `interrupted`. */
   interrupted: boolean;
 }
 
@@ -77,16 +80,17 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
     skyeval_version: VERSION,
   };
   const configuration = configurationOf(spec);
-  const context = (status: Summary["status"]): SummaryContext => ({
+  const context = (status: SummaryContext["status"]): SummaryContext => ({
     configuration,
     n: spec.n,
     status,
+    expected: samples.total,
     scoring: options.describeScoring?.() ?? null,
     fingerprint,
     version: VERSION,
   });
 
-  if (options.resume) await checkSameRun(runDir, fingerprint);
+  if (options.resume) await checkSameRun(runDir, fingerprint, configuration, options.onNote);
   const log = await SampleLog.open(samplesPath, { truncate: !options.resume });
   const sofar = new SummaryFold();
   if (existing) { for await (const record of existing.records()) sofar.add(record); }
@@ -111,7 +115,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
       if (!options.resume) await removeIfNothingGenerated(runDir);
       throw error;
     }
-    return { summary: await writeRunFiles(runDir, context("running")), interrupted: true };
+    return { summary: await writeRunFiles(runDir, context("interrupted")), interrupted: true };
   }
   await log.close();
   const status = options.scorers ? "scored" : "generated";
@@ -127,18 +131,39 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
 async function checkSameRun(
   runDir: string,
   fingerprint: { run_hash: string; dataset: { sha256: string } },
+  configuration: Record<string, unknown>,
+  onNote: (line: string) => void = () => {},
 ): Promise<void> {
-  let recorded: { fingerprint?: { run_hash?: string; dataset?: { sha256?: string } } };
+  let recorded: {
+    configuration?: unknown;
+    fingerprint?: { run_hash?: string; dataset?: { sha256?: string } };
+  };
   try {
     recorded = await readJson(`${runDir}/${RUN_FILES.summary}`) as typeof recorded;
   } catch (error) {
-    if (error instanceof RunDirError && /does not exist/.test(error.message)) return;
-    throw error;
+    if (!(error instanceof RunDirError)) throw error;
+    if (/is corrupt/.test(error.message)) {
+      onNote(
+        `${RUN_FILES.summary} is corrupt, so the settings cannot be compared; it is rebuilt from ${RUN_FILES.samples}`,
+      );
+    }
+    return;
   }
   const hash = recorded.fingerprint?.run_hash;
   if (hash !== undefined && hash !== fingerprint.run_hash) {
+    const differences = configDiff(
+      recorded.configuration,
+      JSON.parse(JSON.stringify(configuration)),
+      (path) =>
+        path === "task.source" ||
+        (path.startsWith("backend.backend_args.") && TRANSPORT_KEYS.has(path.slice(21))),
+    );
     throw new RunDirError(
-      `Cannot resume "${runDir}": it was made with a different configuration (run ${hash}, these flags give ${fingerprint.run_hash}); use the flags it was started with`,
+      `Cannot resume "${runDir}": ${
+        differences.length
+          ? `its settings differ: ${describeDiff(differences)}`
+          : `it was made with a different configuration (run ${hash}, these flags give ${fingerprint.run_hash})`
+      }; use the flags it was started with`,
     );
   }
   const data = recorded.fingerprint?.dataset?.sha256;

@@ -66,7 +66,7 @@ export function configurationOf(spec: RunSpec): Record<string, unknown> {
  * are recorded but left out of the hash, so moving a server or adding
  * replicas keeps the same run folder (and `--resume-from` target).
  */
-const TRANSPORT_KEYS = new Set([
+export const TRANSPORT_KEYS: ReadonlySet<string> = new Set([
   "base_url",
   "base_urls",
   "api_key",

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import type { ChatMessage } from "../backends/backend.ts";
 import type { TestVerdict, Verdict } from "./verdict.ts";
 

@@ -24,8 +24,9 @@ function reasonOf(score: Score): string {
       return "";
     case "incorrect":
     case "no_answer":
-    case "truncated":
       return "Solution is incorrect.";
+    case "truncated":
+      return "Solution is incorrect: the response was truncated at max_tokens before an answer.";
     case "no_code":
       return "Does not contain code component.";
     case "grader_error":

@@ -7,7 +7,11 @@
  *
  * Accuracy is over scored responses: an unscored response (grader or
  * sandbox failure) or an errored sample (generation failed) is not wrong,
- * so it is left out and counted instead.
+ * so it is left out and counted instead. A summary never passes for a final
+ * one: `status` says whether the run is still running, was interrupted,
+ * only generated, or finished with samples missing (`partial`), and
+ * `accuracy` is `null` unless the run finished scoring (for `partial`, it
+ * covers the `scored_responses` of `covered_samples` of `expected_samples`).
  *
  * @module
  */
@@ -22,9 +26,16 @@ export interface Summary {
   avg_completion_tokens: number;
   total_prompt_tokens: number;
   avg_prompt_tokens: number;
-  accuracy: number;
+  /** Over scored responses; `null` while running, after an interrupt and for generate-only runs. */
+  accuracy: number | null;
   pass_at_k: Record<string, number> | null;
-  status: "running" | "generated" | "scored";
+  status: RunStatus;
+  /** Problems the run selected. */
+  expected_samples: number;
+  /** Selected problems with no generation on disk (not reached, or failed to generate). */
+  missing_samples: number;
+  /** Problems with at least one scored response: what `accuracy` covers. */
+  covered_samples: number;
   num_samples: number;
   num_responses: number;
   n: number;
@@ -45,11 +56,22 @@ export interface Summary {
   updated_at: string;
 }
 
+/**
+ * Where a run stands: `running` (the process is, or was killed while, at
+ * work), `interrupted` (stopped by a signal), `generated` (generate only),
+ * `partial` (finished, but samples failed to generate or responses wait to
+ * be scored), `scored` (everything generated and scored).
+ */
+export type RunStatus = "running" | "interrupted" | "generated" | "partial" | "scored";
+
 /** Inputs besides the records. */
 export interface SummaryContext {
   configuration: Record<string, unknown>;
   n: number;
-  status: Summary["status"];
+  /** How the run ended; `scored` becomes `partial` when anything is missing. */
+  status: Exclude<RunStatus, "partial">;
+  /** Problems the run selected (default: the records given). */
+  expected?: number;
   scoring: Record<string, unknown> | null;
   fingerprint: Record<string, unknown>;
   version: string;
@@ -129,15 +151,26 @@ export class SummaryFold {
     const estimate = estimateMean(this.#perProblem);
     const problems = this.#samples - this.#erroredIds.length;
     const verdicts = this.#verdicts;
+    const expected = Math.max(ctx.expected ?? this.#samples, this.#samples);
+    const missing = expected - problems;
+    const status = ctx.status === "scored" && (missing > 0 || this.#pending > 0)
+      ? "partial"
+      : ctx.status;
+    const finished = status === "scored" || status === "partial";
     return {
       configuration: ctx.configuration,
       total_completion_tokens: this.#completionTokens,
       avg_completion_tokens: responses ? round(this.#completionTokens / responses, 3) : 0,
       total_prompt_tokens: this.#promptTokens,
       avg_prompt_tokens: problems ? round(this.#promptTokens / problems, 3) : 0,
-      accuracy: scored ? round(this.#correct / scored, 4) : 0,
-      pass_at_k: ctx.n > 1 ? passAtKTable(this.#judgedCounts, this.#correctCounts, ctx.n) : null,
-      status: ctx.status,
+      accuracy: finished && scored ? round(this.#correct / scored, 4) : null,
+      pass_at_k: finished && ctx.n > 1
+        ? passAtKTable(this.#judgedCounts, this.#correctCounts, ctx.n)
+        : null,
+      status,
+      expected_samples: expected,
+      missing_samples: missing,
+      covered_samples: this.#perProblem.length,
       num_samples: this.#samples,
       num_responses: responses,
       n: ctx.n,

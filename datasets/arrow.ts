@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { RecordBatchReader, Vector } from "apache-arrow";
+import { RecordBatchReader, Vector } from "npm:apache-arrow@21.2.0";
 import { toPlainValue } from "./plain_values.ts";
 
 /** Whether `bytes` opens like an Arrow IPC stream (continuation marker) or file (`ARROW1`). */

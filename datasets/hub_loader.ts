@@ -17,8 +17,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import { parse as parseYaml } from "npm:yaml@2.9.1";
+import { z } from "npm:zod@4.6.7";
 import { type DataFormat, type DataInput, readDataFile } from "./data_file.ts";
 import { type FileMeta, HubRepoCache } from "./disk_cache.ts";
 import { ChecksumError, downloadFile, type ProgressEvent } from "./download.ts";

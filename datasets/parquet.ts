@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { parquetReadObjects } from "hyparquet";
-import type { Compressors } from "hyparquet";
+import { parquetReadObjects } from "npm:hyparquet@1.33.0";
+import type { Compressors } from "npm:hyparquet@1.33.0";
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
 import { toPlainRow } from "./plain_values.ts";
 

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import { parse as parseYaml } from "npm:yaml@2.9.1";
+import { z } from "npm:zod@4.6.7";
 
 const PromptSchema = z.union([z.string(), z.strictObject({ path: z.string() })]);
 

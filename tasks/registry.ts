@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml } from "npm:yaml@2.9.1";
 import { type TaskConfig, TaskConfigSchema, type TaskDefinition } from "./schema.ts";
 
 /** Folder of the built-in task files. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 
 /** The handlers a task file may name: the reference's handler keys. */
 export const HANDLER_NAMES = [

@@ -72,3 +72,29 @@ Deno.test("summarize() leaves unscored responses and failed samples out of accur
   assertEquals(s.pending_responses, 0);
   assertEquals(s.num_samples, 2);
 });
+
+Deno.test("summarize() gives no accuracy while running, after an interrupt or for generate only", () => {
+  const records = [sample("0", [response(true, 1)]), sample("1", [response(false, 1)])];
+  for (const status of ["running", "interrupted", "generated"] as const) {
+    const s = summarize(records, { ...ctx, n: 1, status, expected: 5 });
+    assertEquals([s.status, s.accuracy, s.pass_at_k], [status, null, null]);
+    assertEquals([s.expected_samples, s.missing_samples], [5, 3]);
+  }
+});
+
+Deno.test("summarize() calls a finished run with missing samples or pending scores partial", () => {
+  const failed: SampleRecord = { ...sample("2", []), error: "HTTP 400", scored: false };
+  const unscored: SampleRecord = { ...sample("3", [response(null, 1)]), scored: false };
+  const withFailure = summarize([sample("0", [response(true, 1)]), failed], { ...ctx, n: 1 });
+  assertEquals(
+    [withFailure.status, withFailure.accuracy, withFailure.missing_samples],
+    ["partial", 1, 1],
+  );
+  const withPending = summarize([sample("0", [response(false, 1)]), unscored], { ...ctx, n: 1 });
+  assertEquals(
+    [withPending.status, withPending.accuracy, withPending.covered_samples],
+    ["partial", 0, 1],
+  );
+  const complete = summarize([sample("0", [response(true, 1)])], { ...ctx, n: 1, expected: 1 });
+  assertEquals([complete.status, complete.accuracy], ["scored", 1]);
+});

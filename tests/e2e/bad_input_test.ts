@@ -96,7 +96,7 @@ Deno.test("an existing run folder is not overwritten without --overwrite", async
     // Resuming it with other flags would mix two runs' samples.
     assertOneLineError(
       await runCli([...args.slice(0, -2), "--seed", "7", "--resume-from", `${resultDir}/${dir}`]),
-      "different configuration",
+      "seed was 41, now 7",
     );
     assertEquals(await Deno.readTextFile(marker), before);
   } finally {

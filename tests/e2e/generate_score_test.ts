@@ -35,7 +35,7 @@ Deno.test({
       const unscored = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
       assertEquals([unscored.status, unscored.accuracy, unscored.scored_responses], [
         "generated",
-        0,
+        null,
         0,
       ]);
       const results = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));

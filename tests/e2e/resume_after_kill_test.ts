@@ -140,7 +140,7 @@ Deno.test({
       const results = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));
       assertEquals(Object.keys(results).sort(), saved.map((r) => r.id).sort());
       const summary = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
-      assertEquals(summary.status, "running");
+      assertEquals(summary.status, "interrupted");
       assertEquals(summary.num_samples, saved.length);
     } finally {
       await server.close();

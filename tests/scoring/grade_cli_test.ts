@@ -160,8 +160,8 @@ Deno.test("runGrade() rejects bad flags and unreadable files", async () => {
   assert.equal((await run(["--bogus"])).code, 2);
   assert.equal((await run(["--scorer", "fast"])).code, 2);
   const missing = await run(["--input", "/nonexistent/in.jsonl"]);
-  assert.equal(missing.code, 1);
-  assert.match(missing.errors[0], /Cannot read input "\/nonexistent\/in.jsonl"/);
+  assert.equal(missing.code, 2);
+  assert.match(missing.errors[0], /^error: Cannot read input "\/nonexistent\/in.jsonl"/);
   const help = await run(["--help"]);
   assert.equal(help.code, 0);
   assert.equal(help.out, gradeHelp + "\n");

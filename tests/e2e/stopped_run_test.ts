@@ -1,0 +1,182 @@
+/**
+ * A run that stops early is never mistaken for a finished one: its summary
+ * says how it stopped and what is missing, and the command printed after an
+ * interrupt resumes it as typed.
+ */
+import { assertEquals } from "../support/assert.ts";
+import { type OpenAIServer, startOpenAIServer } from "../../testing/openai_server.ts";
+import { onlyRunDir, readJsonl, ROOT, runCli, taskFlags } from "./cli_helpers.ts";
+
+/** `n` rows "What is i plus i?" with answer 2i, written to a temp `.jsonl`. */
+async function sumsDataset(n: number): Promise<string> {
+  const path = await Deno.makeTempFile({ suffix: ".jsonl" });
+  const rows = Array.from({ length: n }, (_, i) => ({
+    problem: `What is ${i} plus ${i}?`,
+    answer: String(2 * i),
+  }));
+  await Deno.writeTextFile(path, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  return path;
+}
+
+/** A server that answers "What is i plus i?" correctly. */
+function sumsServer(options: { latencyMs?: number; failOn?: number } = {}): Promise<OpenAIServer> {
+  const numberIn = (text: string) => Number(/What is (\d+) plus/.exec(text)?.[1]);
+  return startOpenAIServer({
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    failures: (req) =>
+      numberIn(req.messages.at(-1)?.content ?? "") === options.failOn
+        ? { status: 400, message: "this prompt is rejected" }
+        : undefined,
+    answer: (req) => `So the sum is $\\boxed{${2 * numberIn(req.messages.at(-1)!.content)}}$.`,
+  });
+}
+
+/** Splits a command line printed by `shellQuote` back into words. */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replaceAll(`'\\''`, "'") : m[2]
+  );
+}
+
+async function summaryOf(runDir: string) {
+  return JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
+}
+
+Deno.test("an interrupted run says so, counts what is missing, and its printed command resumes it", async () => {
+  const dataset = await sumsDataset(20);
+  const server = await sumsServer({ latencyMs: 150 });
+  const resultDir = await Deno.makeTempDir({ prefix: "skyeval result dir " });
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        `${ROOT}cli.ts`,
+        "evaluate",
+        ...taskFlags("math500", "test/model", server.url),
+        "--dataset-path",
+        dataset,
+        "--concurrency",
+        "1",
+        "--result-dir",
+        resultDir,
+      ],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderrText = new Response(child.stderr).text();
+    let runDir: string | null = null;
+    for (let i = 0; i < 1200; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      try {
+        runDir ??= await onlyRunDir(resultDir);
+        if ((await Deno.readTextFile(`${runDir}/samples.jsonl`)).split("\n").length > 3) break;
+      } catch { /* not there yet */ }
+    }
+    child.kill("SIGINT");
+    const status = await child.status;
+    const stderr = await stderrText;
+    assertEquals(status.code, 130, stderr);
+    if (!runDir) throw new Error(`no run folder: ${stderr}`);
+    if (stderr.includes("error:")) throw new Error(`an error after Ctrl-C: ${stderr}`);
+
+    const saved = await readJsonl(`${runDir}/samples.jsonl`);
+    const stopped = await summaryOf(runDir);
+    assertEquals(
+      [stopped.status, stopped.accuracy, stopped.pass_at_k, stopped.expected_samples],
+      ["interrupted", null, null, 20],
+    );
+    assertEquals(stopped.missing_samples, 20 - saved.length);
+
+    const last = stderr.trimEnd().split("\n").at(-1)!.trim();
+    const words = shellWords(last);
+    assertEquals(words.slice(0, 2), ["skyeval", "evaluate"], stderr);
+    assertEquals(words.slice(-2), ["--resume-from", runDir]);
+    const resumed = await runCli(words.slice(1));
+    assertEquals(resumed.code, 0, resumed.stderr);
+    const finished = await summaryOf(runDir);
+    assertEquals(
+      [finished.status, finished.accuracy, finished.num_samples, finished.missing_samples],
+      ["scored", 1, 20, 0],
+    );
+    // Nothing finished was generated twice (at most the request cut by Ctrl-C is repeated).
+    if (server.requests.length > 21) throw new Error(`${server.requests.length} requests for 20`);
+  } finally {
+    await server.close();
+    await Deno.remove(resultDir, { recursive: true });
+    await Deno.remove(dataset);
+  }
+});
+
+Deno.test("a generate-only run has no accuracy until scored", async () => {
+  const dataset = await sumsDataset(3);
+  const server = await sumsServer();
+  const resultDir = await Deno.makeTempDir();
+  try {
+    const generated = await runCli([
+      "generate",
+      ...taskFlags("math500", "test/model", server.url),
+      "--dataset-path",
+      dataset,
+      "--result-dir",
+      resultDir,
+    ]);
+    assertEquals(generated.code, 0, generated.stderr);
+    const runDir = await onlyRunDir(resultDir);
+    const before = await summaryOf(runDir);
+    assertEquals(
+      [before.status, before.accuracy, before.pending_responses, before.missing_samples],
+      ["generated", null, 3, 0],
+    );
+    const scored = await runCli(["score", "--run-dir", runDir]);
+    assertEquals(scored.code, 0, scored.stderr);
+    const after = await summaryOf(runDir);
+    assertEquals([after.status, after.accuracy, after.pending_responses], ["scored", 1, 0]);
+  } finally {
+    await server.close();
+    await Deno.remove(resultDir, { recursive: true });
+    await Deno.remove(dataset);
+  }
+});
+
+Deno.test("a run with a sample that failed to generate is partial and says how to retry", async () => {
+  const dataset = await sumsDataset(6);
+  const server = await sumsServer({ failOn: 4 });
+  const resultDir = await Deno.makeTempDir();
+  try {
+    const run = await runCli([
+      "evaluate",
+      ...taskFlags("math500", "test/model", server.url),
+      "--dataset-path",
+      dataset,
+      "--concurrency",
+      "1",
+      "--result-dir",
+      resultDir,
+    ]);
+    assertEquals(run.code, 1, run.stderr);
+    const runDir = await onlyRunDir(resultDir);
+    const summary = await summaryOf(runDir);
+    assertEquals(
+      [
+        summary.status,
+        summary.accuracy,
+        summary.expected_samples,
+        summary.covered_samples,
+        summary.missing_samples,
+        summary.errored_ids,
+      ],
+      ["partial", 1, 6, 5, 1, ["4"]],
+    );
+    if (!run.stdout.includes("partial: over 5 of 6 problems")) throw new Error(run.stdout);
+    const retry = run.stdout.trimEnd().split("\n").at(-1)!;
+    if (!retry.includes(`--resume-from ${runDir}`)) throw new Error(run.stdout);
+  } finally {
+    await server.close();
+    await Deno.remove(resultDir, { recursive: true });
+    await Deno.remove(dataset);
+  }
+});
