@@ -15,7 +15,7 @@ import { cleanText } from "../scoring/answer/grade.ts";
 import { RULES } from "../scoring/answer/rules.ts";
 
 /** The ABI version this loader speaks (`skyeval_abi_version()`). */
-export const NATIVE_ABI_VERSION = 2;
+export const NATIVE_ABI_VERSION = 3;
 
 const SYMBOLS = {
   skyeval_abi_version: { parameters: [], result: "u32" },

@@ -579,8 +579,15 @@ fn structural_equal(pred: &[u8], rf: &[u8], budget: &mut Budget, depth: u32) -> 
     let pm = pred.starts_with(BEGIN) && pred.ends_with(END);
     let rm = rf.starts_with(BEGIN) && rf.ends_with(END);
     if pm || rm {
-        if !(pm && rm) {
-            return Ok(false);
+        if pm != rm {
+            // `v = \begin{pmatrix}..` against the matrix alone
+            return match relation_of(if pm { rf } else { pred }) {
+                Some(r) if r.op == RelOp::Eq && is_short_name(r.left) => {
+                    let (a, b) = if pm { (pred, r.right) } else { (r.right, rf) };
+                    math_equal(a, b, budget, depth + 1)
+                }
+                _ => Ok(false),
+            };
         }
         let prow = split_top_level_word(&pred[15..pred.len() - 13], b"\\\\");
         let rrow = split_top_level_word(&rf[15..rf.len() - 13], b"\\\\");

@@ -81,7 +81,7 @@ fn drop_trailing_text(s: Vec<u8>) -> Vec<u8> {
                 continue;
             }
             let rest = trim_ascii(&body[..at]);
-            if rest.is_empty() {
+            if rest.is_empty() || b"=<>,:(".contains(&rest[rest.len() - 1]) {
                 return s;
             }
             return rest.to_vec();
@@ -104,7 +104,7 @@ fn drop_trailing_unit_word(s: Vec<u8>) -> Vec<u8> {
         return s;
     }
     let rest = trim_ascii(&body[..i]);
-    if rest.is_empty() || !is_digit(rest[rest.len() - 1] as i32) {
+    if rest.is_empty() || !(is_digit(rest[rest.len() - 1] as i32) || rest[rest.len() - 1] == b'}') {
         return s;
     }
     rest.to_vec()

@@ -434,7 +434,12 @@ function structuralEqual(pred: string, ref: string, budget: Budget, depth: numbe
   const pm = pred.startsWith("\\begin{pmatrix}") && pred.endsWith("\\end{pmatrix}");
   const rm = ref.startsWith("\\begin{pmatrix}") && ref.endsWith("\\end{pmatrix}");
   if (pm || rm) {
-    if (!(pm && rm)) return false;
+    if (pm !== rm) {
+      // `v = \begin{pmatrix}..` against the matrix alone
+      const r = relationOf(pm ? ref : pred);
+      if (r === null || r.op !== "eq" || !isShortName(r.left)) return false;
+      return mathEqual(pm ? pred : r.right, pm ? r.right : ref, budget, depth + 1);
+    }
     const prow = splitTopLevel(pred.slice(15, -13), "\\\\");
     const rrow = splitTopLevel(ref.slice(15, -13), "\\\\");
     if (prow.length !== rrow.length) return false;

@@ -70,7 +70,7 @@ function dropTrailingText(s: string): string {
       const end = matchBrace(body, at + cmd.length);
       if (end !== body.length) continue;
       const rest = trimAscii(body.slice(0, at));
-      if (rest === "") return s;
+      if (rest === "" || "=<>,:(".includes(rest[rest.length - 1])) return s;
       return rest;
     }
   }
@@ -85,7 +85,8 @@ function dropTrailingUnitWord(s: string): string {
   const word = asciiLower(body.slice(i));
   if (!UNIT_WORDS.has(word)) return s;
   const rest = trimAscii(body.slice(0, i));
-  if (rest === "" || !isDigit(rest.charCodeAt(rest.length - 1))) return s;
+  const last = rest.charCodeAt(rest.length - 1);
+  if (rest === "" || !(isDigit(last) || last === 125)) return s;
   return rest;
 }
 
