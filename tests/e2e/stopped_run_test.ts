@@ -180,3 +180,94 @@ Deno.test("a run with a sample that failed to generate is partial and says how t
     await Deno.remove(dataset);
   }
 });
+
+Deno.test("a piped log of a slow run gets a progress line at least every 10 seconds", async () => {
+  const dataset = await sumsDataset(1);
+  const server = await sumsServer({ latencyMs: 12_500 });
+  const resultDir = await Deno.makeTempDir();
+  try {
+    const run = await runCli([
+      "generate",
+      ...taskFlags("math500", "test/model", server.url),
+      "--dataset-path",
+      dataset,
+      "--result-dir",
+      resultDir,
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    // One line while the only request is out (0 done), one when it finishes.
+    const lines = run.stderr.split("\n").filter((l) => /^\d+\/1 samples, \d+s/.test(l));
+    if (!lines.some((l) => l.startsWith("0/1 samples, 1"))) throw new Error(run.stderr);
+  } finally {
+    await server.close();
+    await Deno.remove(resultDir, { recursive: true });
+    await Deno.remove(dataset);
+  }
+});
+
+Deno.test("Ctrl-C while the code sandbox starts stops with the resume command and no error", async () => {
+  const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
+  const rows = [1, 2, 3].map((i) => ({
+    problem_id: i,
+    question: `Read a number and print it plus ${i}.`,
+    starter_code: "",
+    input_output: JSON.stringify({ inputs: ["1\n"], outputs: [`${1 + i}\n`] }),
+    solutions: "[]",
+    difficulty: "introductory",
+    url: "",
+  }));
+  await Deno.writeTextFile(dataset, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  const server = await startOpenAIServer({
+    // Problem 1 answers at once; the others stay out long enough that the run cannot finish.
+    latencyMs: (req) => /plus 1\./.test(req.messages.at(-1)!.content) ? 0 : 20_000,
+    answer: (req) =>
+      "```python\nprint(int(input()) + " + /plus (\d+)/.exec(req.messages.at(-1)!.content)![1] +
+      ")\n```",
+  });
+  const resultDir = await Deno.makeTempDir();
+  try {
+    // A terminal's Ctrl-C reaches the whole process group, sandbox children included.
+    const child = new Deno.Command("setsid", {
+      args: [
+        Deno.execPath(),
+        "run",
+        "-A",
+        "--quiet",
+        `${ROOT}cli.ts`,
+        "evaluate",
+        ...taskFlags("apps", "test/model", server.url),
+        "--dataset-path",
+        dataset,
+        "--result-dir",
+        resultDir,
+      ],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderrText = new Response(child.stderr).text();
+    let runDir: string | null = null;
+    for (let i = 0; i < 2400; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      try {
+        runDir ??= await onlyRunDir(resultDir);
+        // Code samples are logged before they are scored: the sandbox is starting now.
+        if ((await Deno.readTextFile(`${runDir}/samples.jsonl`)).includes("\n")) break;
+      } catch { /* not there yet */ }
+    }
+    await new Deno.Command("kill", { args: ["-INT", "--", `-${child.pid}`] }).output();
+    await child.status;
+    const stderr = await stderrText;
+    if (stderr.includes("error:")) throw new Error(`an error after Ctrl-C: ${stderr}`);
+    if (!stderr.includes("interrupted:")) throw new Error(stderr);
+    const last = stderr.trimEnd().split("\n").at(-1)!.trim();
+    assertEquals(shellWords(last).slice(-2), ["--resume-from", runDir!]);
+    const summary = await summaryOf(runDir!);
+    assertEquals([summary.status, summary.accuracy], ["interrupted", null]);
+  } finally {
+    await server.close();
+    await Deno.remove(resultDir, { recursive: true });
+    await Deno.remove(dataset);
+  }
+});
