@@ -92,6 +92,8 @@ if (import.meta.main) {
   Deno.addSignalListener("SIGINT", interrupt);
   Deno.addSignalListener("SIGTERM", interrupt);
   const encoder = new TextEncoder();
+  const noColor = (Deno.env.get("NO_COLOR") ?? "") !== "";
+  let lastStatus = "";
   const io: CommandIO = {
     stdin: Deno.stdin.readable,
     stdout: Deno.stdout.writable,
@@ -107,8 +109,12 @@ if (import.meta.main) {
     },
     env: (name) => Deno.env.get(name),
     isTerminal: Deno.stderr.isTerminal(),
-    status: (line) =>
-      Deno.stderr.writeSync(encoder.encode(line === null ? "\n" : `\r\x1b[2K${line}`)),
+    // Redraw in place; with NO_COLOR, without escape codes (pad over the last line instead).
+    status: (line) => {
+      const clear = noColor ? (line ?? "").padEnd(lastStatus.length) : `\x1b[2K${line}`;
+      Deno.stderr.writeSync(encoder.encode(line === null ? "\n" : `\r${clear}`));
+      lastStatus = line ?? "";
+    },
     signal: controller.signal,
   };
   let code: number;
