@@ -100,6 +100,7 @@ export async function runSamples(
           row: sample.row,
           messages: sample.messages,
           prompt_tokens: result.promptTokens,
+          latency_ms: result.latencyMs,
           responses: result.completions.map((c) => ({
             content: c.text,
             finish_reason: c.finishReason,

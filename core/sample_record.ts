@@ -19,6 +19,8 @@ export interface ResponseRecord {
   completion_tokens_kind?: "reported" | "apportioned";
   /** The thinking, when the server's reasoning parser split it from `content`. */
   reasoning?: string;
+  /** Tokens of the thinking, when the server reports them apart (part of `completion_tokens`). */
+  reasoning_tokens?: number;
   /** SkyThought's key: `true`/`false`, `null` when unscored or not yet scored. */
   correctness: boolean | null;
   /** SkyThought's key: a human-readable reason ("" when correct). */
@@ -35,6 +37,8 @@ export interface SampleRecord {
   messages: ChatMessage[];
   prompt_tokens: number | null;
   responses: ResponseRecord[];
+  /** Wall time of the generation request, retries included. */
+  latency_ms?: number;
   /** Set when generation failed for good (after retries): the sample is errored, not wrong. */
   error?: string;
   scored: boolean;

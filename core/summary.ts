@@ -17,6 +17,7 @@
  */
 import { estimateMean, passAtK, passAtKValues, round } from "./metrics.ts";
 import type { SampleRecord } from "./sample_record.ts";
+import { type RunStatistics, RunStatisticsAccumulator } from "./stats/run_statistics.ts";
 import { type Verdict, VERDICTS } from "./verdict.ts";
 
 /** What `summary.json` holds. */
@@ -50,6 +51,8 @@ export interface Summary {
   stderr: number | null;
   ci95: [number, number] | null;
   truncated_rate: number;
+  /** maj@k, mean@n, the clustered interval, breakdowns, tokens and time. */
+  statistics: RunStatistics;
   scoring: Record<string, unknown> | null;
   fingerprint: Record<string, unknown>;
   skyeval_version: string;
@@ -107,10 +110,12 @@ export class SummaryFold {
   #perProblem: number[] = [];
   #judgedCounts: number[] = [];
   #correctCounts: number[] = [];
+  #statistics = new RunStatisticsAccumulator();
 
   /** Folds in one sample's latest record. */
   add(record: SampleRecord): void {
     this.#samples++;
+    this.#statistics.add(record);
     if (record.error !== undefined && record.responses.length === 0) {
       this.#erroredIds.push(record.id);
       return;
@@ -187,6 +192,7 @@ export class SummaryFold {
         ? [round(estimate.ci95[0], 4), round(estimate.ci95[1], 4)]
         : null,
       truncated_rate: responses ? round(this.#truncated / responses, 4) : 0,
+      statistics: this.#statistics.finish(ctx.n),
       scoring: ctx.scoring,
       fingerprint: ctx.fingerprint,
       skyeval_version: ctx.version,

@@ -7,13 +7,18 @@
 
 /** Returns a shuffled copy of `items`, the same for the same `key`. */
 export function seededShuffle<T>(items: readonly T[], key: string): T[] {
-  const random = mulberry32(fnv1a(key));
+  const random = seededRandom(key);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
+}
+
+/** A generator of uniform numbers in [0, 1), the same sequence for the same `key`. */
+export function seededRandom(key: string): () => number {
+  return mulberry32(fnv1a(key));
 }
 
 function fnv1a(text: string): number {
