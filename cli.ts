@@ -11,6 +11,7 @@ import { runScore } from "./cli/score.ts";
 import { runList } from "./cli/list.ts";
 import { runDemo } from "./cli/demo.ts";
 import { runGrade } from "./cli/grade.ts";
+import { runCompare } from "./cli/compare.ts";
 import { sandboxIsolation } from "./cli/scorers.ts";
 import {
   type CodeGradeLine,
@@ -29,6 +30,7 @@ Commands:
   generate   generate responses and save them unscored
   score      re-score a run folder in place
   grade      grade a JSONL file of responses (math, multiple choice, code)
+  compare    compare two runs on their shared problems (paired test)
   list       list tasks, models or prompts
   demo       run a complete evaluation against a local replay server
 
@@ -60,6 +62,8 @@ async function main(args: string[], io: CommandIO): Promise<number> {
         if (scorer) await (await scorer).close();
       }
     }
+    case "compare":
+      return await runCompare(rest, io);
     case "list":
       return await runList(rest, io);
     case "demo":

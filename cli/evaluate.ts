@@ -40,6 +40,7 @@ import { chooseScorers, scorerChoice } from "./scorers.ts";
 import { progressReporter } from "./progress.ts";
 import { resumeCommand } from "./resume_command.ts";
 import { checkWritable } from "./writable_dir.ts";
+import { statisticsLines } from "./statistics_lines.ts";
 
 const FLAGS = {
   task: { type: "string" },
@@ -447,6 +448,7 @@ function report(io: CommandIO, summary: Summary, runDir: string, resume: string)
   }
   if (summary.errored_samples) parts.push(`${summary.errored_samples} failed to generate`);
   io.print(`${parts.join(", ")}`);
+  if (summary.accuracy !== null) statisticsLines(summary.statistics, summary.n).forEach(io.print);
   io.print(`results: ${runDir}/${RUN_FILES.summary}`);
   if (summary.errored_samples) io.print(`to retry the failed samples: ${resume}`);
 }

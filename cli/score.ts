@@ -12,6 +12,7 @@ import { writeRunFiles } from "../core/run.ts";
 import { SampleLogIndex } from "../core/sample_log_index.ts";
 import { WindowReader } from "../core/window_reader.ts";
 import type { SampleRecord } from "../core/sample_record.ts";
+import { listOf, recordFromResultEntry } from "../core/skythought_results.ts";
 import { scoreSamples } from "../core/score_samples.ts";
 import type { Summary } from "../core/summary.ts";
 import { listTaskNames, loadTask } from "../tasks/registry.ts";
@@ -318,37 +319,6 @@ async function* recordsFromResults(path: string): AsyncGenerator<SampleRecord> {
     if (!value || typeof value !== "object" || Array.isArray(value)) {
       throw new UsageError(`results.json entry "${id}" is not an object`);
     }
-    const { responses, token_usages, input_conversation, prompt: _p, ...row } = value as Record<
-      string,
-      unknown
-    >;
-    const usages = listOf<{ completion_tokens?: number; prompt_tokens?: number }>(token_usages);
-    yield {
-      id,
-      row: { ...row, _index: id },
-      messages: (input_conversation ?? []) as SampleRecord["messages"],
-      prompt_tokens: usages[0]?.prompt_tokens ?? null,
-      responses: listOf<{ content: string; finish_reason?: string }>(responses).map((r, i) => ({
-        content: r.content,
-        finish_reason: r.finish_reason ?? null,
-        completion_tokens: usages[i]?.completion_tokens ?? null,
-        correctness: null,
-        reason: "",
-      })),
-      scored: false,
-    };
+    yield recordFromResultEntry(id, value);
   }
-}
-
-/**
- * A list from results.json: the current list form, or the old form keyed by
- * temperature (`{"0.7": {...}}`) that SkyThought wrote before Feb 2025.
- */
-function listOf<T>(value: unknown): T[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value as T[];
-  if (typeof value === "object") return Object.values(value) as T[];
-  throw new UsageError(
-    `results.json holds a response list of an unknown shape: ${JSON.stringify(value).slice(0, 60)}`,
-  );
 }
