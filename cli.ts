@@ -12,6 +12,7 @@ import { runList } from "./cli/list.ts";
 import { runDemo } from "./cli/demo.ts";
 import { runGrade } from "./cli/grade.ts";
 import { runCompare } from "./cli/compare.ts";
+import { runReport } from "./cli/report.ts";
 import { sandboxIsolation } from "./cli/scorers.ts";
 import {
   type CodeGradeLine,
@@ -31,6 +32,7 @@ Commands:
   score      re-score a run folder in place
   grade      grade a JSONL file of responses (math, multiple choice, code)
   compare    compare two runs on their shared problems (paired test)
+  report     write the HTML report of a run (or of two runs side by side)
   list       list tasks, models or prompts
   demo       run a complete evaluation against a local replay server
 
@@ -64,6 +66,8 @@ async function main(args: string[], io: CommandIO): Promise<number> {
     }
     case "compare":
       return await runCompare(rest, io);
+    case "report":
+      return await runReport(rest, io);
     case "list":
       return await runList(rest, io);
     case "demo":

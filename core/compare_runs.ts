@@ -161,18 +161,18 @@ function problemScores(records: readonly SampleRecord[]): ProblemScore[] {
     }
     return {
       id: record.id,
-      text: problemText(record).trim().replace(/\s+/g, " "),
+      text: problemKey(record),
       judged,
       score: judged ? correct / judged : 0,
     };
   });
 }
 
-function problemText(record: SampleRecord): string {
-  for (const key of ["problem", "question", "Question"]) {
-    if (typeof record.row[key] === "string") return record.row[key] as string;
-  }
-  return userPrompt(record.messages) || record.id;
+/** A problem's text with whitespace collapsed, for pairing runs that number problems differently. */
+export function problemKey(record: SampleRecord): string {
+  const field = ["problem", "question", "Question"].find((k) => typeof record.row[k] === "string");
+  const text = field ? record.row[field] as string : userPrompt(record.messages) || record.id;
+  return text.trim().replace(/\s+/g, " ");
 }
 
 function pairUp(

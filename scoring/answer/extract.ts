@@ -22,7 +22,8 @@ import {
   trimEndChars,
 } from "./text.ts";
 
-const THINK_ENDS = ["</think>", "<|end_of_thought|>"];
+/** Markers that end a reasoning block. */
+export const THINK_ENDS = ["</think>", "<|end_of_thought|>"];
 
 /** The part of a response after its reasoning block, without NULs and PRM step tags. */
 export function stripThinking(text: string): string {
