@@ -70,10 +70,12 @@ export function recordFromResultEntry(
   };
 }
 
-type SavedResponse = Pick<
-  ResponseRecord,
-  "content" | "verdict" | "extracted" | "reasoning" | "tests"
-> & { finish_reason?: string; correctness?: boolean | null; reason?: string };
+type SavedResponse =
+  & Pick<
+    ResponseRecord,
+    "content" | "verdict" | "extracted" | "reasoning" | "tests"
+  >
+  & { finish_reason?: string; correctness?: boolean | null; reason?: string };
 
 /**
  * A list from results.json: the current list form, or the old form keyed by

@@ -30,7 +30,7 @@ async function writeRun(dir: string, correct: (i: number) => boolean, sha = "d")
     `${dir}/${RUN_FILES.samples}`,
     records.map((r) => JSON.stringify(r) + "\n").join(""),
   );
-  await writeRunFiles(dir, records, {
+  await writeRunFiles(dir, {
     configuration: { task: { name: "t" } },
     n: 1,
     status: "scored",
