@@ -75,7 +75,9 @@ function runBox(run: { label: string; path: string; summary: Summary }, side: st
   const facts: [string, string][] = [
     [
       "accuracy",
-      `${pct(s.accuracy)}${s.ci95 ? ` (95% CI ${pct(s.ci95[0])}–${pct(s.ci95[1])})` : ""}`,
+      s.accuracy === null
+        ? `not final (${s.status})`
+        : `${pct(s.accuracy)}${s.ci95 ? ` (95% CI ${pct(s.ci95[0])}–${pct(s.ci95[1])})` : ""}`,
     ],
     ["problems", `${s.num_samples} × ${s.n} = ${s.num_responses} responses`],
   ];

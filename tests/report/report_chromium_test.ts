@@ -11,7 +11,12 @@ import { writeReport } from "../../report/write_report.ts";
 import { RUN_FILES } from "../../core/run_dir.ts";
 import type { SampleRecord } from "../../core/sample_record.ts";
 
-const ignore = CHROMIUM === null; // Debian: apt-get install -y chromium (.ci/run does)
+const ignore = CHROMIUM === null;
+if (ignore) {
+  console.warn(
+    "ignored: report browser tests: chromium is not installed (apt-get install -y chromium)",
+  );
+}
 
 Deno.test({
   name: "report of a real run renders its samples, filters, search and links in Chromium",
