@@ -1,6 +1,7 @@
 //! Answer equivalence (twin of `scoring/answer/equivalence.ts`).
 
 use crate::budget::{Budget, Exceeded};
+use crate::complex::{complex_equal, eval_complex};
 use crate::expression::*;
 use crate::normalize::decimal_comma;
 use crate::text::*;
@@ -409,6 +410,13 @@ fn expressions_equal(a: &Expr, b: &Expr, budget: &mut Budget) -> R {
             return Ok(false);
         }
         return Ok(is_close(fa, fb, 1e-9));
+    }
+    if vars.len() == 1 && &vars[0][..] == b"i" {
+        if let Some(ca) = eval_complex(a, budget)? {
+            if let Some(cb) = eval_complex(b, budget)? {
+                return Ok(complex_equal(ca, cb));
+            }
+        }
     }
     let mut valid = 0;
     for k in 0..POINTS {

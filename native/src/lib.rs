@@ -9,6 +9,7 @@
 pub mod bignum;
 pub mod budget;
 pub mod choice;
+pub mod complex;
 pub mod equivalence;
 pub mod expression;
 pub mod extract;

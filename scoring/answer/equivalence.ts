@@ -28,6 +28,7 @@ import {
   utf8Length,
 } from "./text.ts";
 import { decimalComma } from "./normalize.ts";
+import { complexEqual, evalComplex } from "./complex.ts";
 
 /** A plain number with its exact canonical form. */
 export interface ParsedNumber {
@@ -310,6 +311,11 @@ function expressionsEqual(a: Expr, b: Expr, budget: Budget): boolean {
     const fb = evalFloat(b, new Map(), budget);
     if (Number.isNaN(fa) || Number.isNaN(fb)) return false;
     return isClose(fa, fb, budget.mode === "skythought" ? 1e-4 : 1e-9);
+  }
+  if (vars.length === 1 && vars[0] === "i") {
+    const ca = evalComplex(a, budget);
+    const cb = ca === null ? null : evalComplex(b, budget);
+    if (ca !== null && cb !== null) return complexEqual(ca, cb);
   }
   let valid = 0;
   for (let k = 0; k < POINTS; k++) {

@@ -519,6 +519,13 @@ export const ISSUE_CASES: readonly ConformanceCase[] = [
   math("text gold, same word", "\\boxed{\\text{East}}", "\\text{east}", "correct"),
   math("text gold, spacing", "\\boxed{\\text{no solution}}", "\\text{No Solution}", "correct"),
   math("2k1 is not 2k", "\\boxed{2k1}", "2k", "incorrect"),
+  // Complex numbers: i is the imaginary unit (i^2 = -1), not a variable.
+  math("complex product", "\\boxed{i(2-i)}", "1+2i", "correct"),
+  math("complex conjugate is different", "\\boxed{i(2-i)}", "1-2i", "incorrect"),
+  math("complex quotient", "\\boxed{\\frac{1}{1+i}}", "\\frac{1-i}{2}", "correct"),
+  math("square root of a negative", "\\boxed{\\sqrt{-4}}", "2i", "correct"),
+  math("power of i", "\\boxed{i^{2023}}", "-i", "correct"),
+  math("i squared", "\\boxed{i^2}", "-1", "correct"),
   // Several \\pm, ; tuples, stray backslash, frac spellings, lists vs tuples.
   math("two plus-minus", "\\boxed{\\pm 1, \\pm 2}", "-2,-1,1,2", "correct"),
   math(
