@@ -43,6 +43,20 @@ export function selectsRows(config: TaskConfig): boolean {
     (version !== undefined && version !== "release_latest");
 }
 
+/**
+ * LiveCodeBench releases as contest-date windows, for rows that come without
+ * the Hub's file split. Only releases whose window reproduces the published
+ * count exactly are listed: `release_v2` keeps 511 problems (182 easy / 206
+ * medium / 123 hard, as SkyThought's issue #38 counts them), `release_v4`
+ * 713, `release_v5` 880. `release_v1` and `release_v3` end mid-day, so a
+ * date cannot split them.
+ */
+const LCB_RELEASE_BEFORE: Readonly<Record<string, string>> = {
+  release_v2: "2024-06-01",
+  release_v4: "2024-10-01",
+  release_v5: "2025-02-01",
+};
+
 /** Applies the task's subset, split and version to local rows. */
 export function applyTaskSelection(
   config: TaskConfig,
@@ -81,7 +95,14 @@ export function applyTaskSelection(
   }
 
   const version = config.dataset_kwargs.version_tag;
-  if (version !== undefined && version !== "release_latest") {
+  const before = LCB_RELEASE_BEFORE[String(version)];
+  if (before && kept.length > 0 && kept.every((row) => typeof row.contest_date === "string")) {
+    const all = kept.length;
+    kept = kept.filter((row) => (row.contest_date as string) < before);
+    notes.push(
+      `kept the ${kept.length} of ${all} rows with a contest_date before ${before} (the task's version_tag "${version}")`,
+    );
+  } else if (version !== undefined && version !== "release_latest") {
     notes.push(
       `the task's version_tag "${version}" selects Hub files and is not applied; all ${kept.length} rows are used`,
     );
