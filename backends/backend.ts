@@ -6,6 +6,12 @@
  * @module
  */
 
+import type { ConcurrencyReport } from "./in_flight.ts";
+import type { RetryTally } from "./retry_log.ts";
+
+export type { ConcurrencyLevel, ConcurrencyReport } from "./in_flight.ts";
+export type { RetryTally } from "./retry_log.ts";
+
 /** One chat turn. A final `assistant` turn is a prefill to be continued. */
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -29,10 +35,12 @@ export interface GenerationRequest {
 
 /**
  * How a completion's token count was obtained: `reported` when the server
- * counted this choice alone (n = 1, or vLLM `token_ids`), `apportioned` when
- * it is this choice's share of a total the server gave for all choices.
+ * counted this choice alone (n = 1, or vLLM `token_ids`); estimated:
+ * `stream_chunks` when it is the number of streamed deltas that carried this
+ * choice's text, `apportioned` when it is this choice's share of a total the
+ * server gave for all choices (see `token_usage.ts`).
  */
-export type CompletionTokensKind = "reported" | "apportioned";
+export type CompletionTokensKind = "reported" | "stream_chunks" | "apportioned";
 
 /** One sampled completion. */
 export interface Completion {
@@ -69,9 +77,13 @@ export interface BackendInfo {
 /** A source of completions. Dispose it (or call `close`) to free what it started. */
 export interface Backend extends AsyncDisposable {
   readonly info: BackendInfo;
-  /** Requests in flight at once; `generate` queues beyond this. */
+  /** The most requests in flight at once; `generate` queues beyond this. */
   readonly maxConcurrency: number;
   generate(req: GenerationRequest, signal?: AbortSignal): Promise<GenerationResult>;
+  /** Requests in flight: asked for and reached. */
+  concurrency?(): ConcurrencyReport;
+  /** Retries so far, one entry per distinct cause. */
+  retries?(): RetryTally[];
   close(): Promise<void>;
 }
 

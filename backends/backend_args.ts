@@ -123,14 +123,17 @@ export interface CommonArgs {
   baseUrls: string[];
   apiKey?: string;
   maxRetries: number;
-  timeoutMs: number;
+  /** Limit of one whole attempt; none by default when streaming. */
+  timeoutMs?: number;
+  /** Longest silence of a streamed attempt. */
+  idleTimeoutMs: number;
   concurrency?: number;
   routing: RoutingStrategy;
   prefill?: "continue" | "ignore";
   reasoning?: boolean;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
-  /** Ask for SSE answers (assembled before returning). */
+  /** Ask for SSE answers (assembled before returning); the default. */
   stream: boolean;
 }
 
@@ -141,6 +144,7 @@ export const COMMON_ARG_KEYS = [
   "api_key",
   "max_retries",
   "timeout",
+  "idle_timeout",
   "concurrency",
   "routing",
   "prefill",
@@ -150,7 +154,13 @@ export const COMMON_ARG_KEYS = [
   "stream",
 ] as const;
 
-/** Default seconds one request attempt may take (long reasoning outputs are slow). */
+/**
+ * Default seconds a streamed request may be silent (before its first chunk
+ * or between chunks): a live generation of any length is never cut, a hung
+ * server is noticed in minutes. Queueing at the server counts as silence.
+ */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+/** Default seconds one unstreamed (`stream=false`) attempt may take (long reasoning outputs are slow). */
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
 /** Default retries after the first attempt. */
 export const DEFAULT_MAX_RETRIES = 6;
@@ -158,11 +168,16 @@ export const DEFAULT_MAX_RETRIES = 6;
 /** Reads the common settings out of `reader`. */
 export function readCommonArgs(reader: ArgReader): CommonArgs {
   const urls = [...(reader.list("base_url") ?? []), ...(reader.list("base_urls") ?? [])];
+  const stream = reader.boolean("stream") ?? true;
+  const timeout = reader.number("timeout", { min: 0.001 }) ??
+    (stream ? undefined : DEFAULT_TIMEOUT_SECONDS);
   return {
     baseUrls: [...new Set(urls.map(normaliseBaseUrl))],
     apiKey: reader.string("api_key"),
     maxRetries: reader.number("max_retries", { min: 0, integer: true }) ?? DEFAULT_MAX_RETRIES,
-    timeoutMs: 1000 * (reader.number("timeout", { min: 0.001 }) ?? DEFAULT_TIMEOUT_SECONDS),
+    ...(timeout !== undefined ? { timeoutMs: 1000 * timeout } : {}),
+    idleTimeoutMs: 1000 *
+      (reader.number("idle_timeout", { min: 0.001 }) ?? DEFAULT_IDLE_TIMEOUT_SECONDS),
     concurrency: reader.number("concurrency", { min: 1, integer: true }),
     routing: reader.choice("routing", ["least_outstanding", "round_robin"] as const) ??
       "least_outstanding",
@@ -170,7 +185,7 @@ export function readCommonArgs(reader: ArgReader): CommonArgs {
     reasoning: reader.boolean("reasoning"),
     retryBaseDelayMs: 1000 * (reader.number("retry_base_delay", { min: 0 }) ?? 0.5),
     retryMaxDelayMs: 1000 * (reader.number("retry_max_delay", { min: 0 }) ?? 20),
-    stream: reader.boolean("stream") ?? false,
+    stream,
   };
 }
 

@@ -1,13 +1,24 @@
 /**
- * The one HTTP backend behind `openai`, `vllm` and `ray`: `POST
- * {base}/chat/completions` with `n` choices, spread over one or more base
- * URLs, bounded in concurrency, with a per-attempt timeout and retries with
- * jittered exponential backoff (honouring `Retry-After`).
+ * The one HTTP backend behind `openai`, `vllm` and `ray`: chat completions
+ * with `n` choices sent through the `openai` npm client (one client per base
+ * URL: its request building, SSE parsing and typed errors), spread over one
+ * or more base URLs, with at most `concurrency` requests in flight.
+ *
+ * Retries are ours, and the client's are off (`maxRetries: 0`): a retry may
+ * have to go to another base URL (the client is bound to one), a stream that
+ * broke off after its first byte must be retried (the client retries only
+ * the initial status), every attempt's cause feeds the run's retry summary,
+ * and connection failures before any server has answered fail fast.
+ *
+ * Deadlines: a streamed attempt (the default) may be silent for at most
+ * `idleTimeoutMs` (before its first chunk and between chunks), so a live
+ * 30k-token generation is never cut and a hung server is noticed in
+ * minutes; `timeoutMs`, when set, caps a whole attempt.
  *
  * @module
  */
 
-import { z } from "npm:zod@4.6.7";
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from "npm:openai@7.59.0";
 import {
   type Backend,
   BackendError,
@@ -17,22 +28,26 @@ import {
   type GenerationResult,
 } from "./backend.ts";
 import { buildChatBody, type ChatBodyOptions } from "./chat_body.ts";
-import { assembleChatStream } from "./chat_stream.ts";
-import { decodeErrorBody } from "./error_body.ts";
+import { type AssembledChoices, ChoiceAccumulator } from "./choice_accumulator.ts";
+import type { AttemptOutcome } from "./auto_concurrency.ts";
+import { type ConcurrencyLevel, type ConcurrencyReport, InFlightControl } from "./in_flight.ts";
 import { type Endpoint, EndpointPool, type RoutingStrategy } from "./endpoint_pool.ts";
-import { Limiter } from "./limiter.ts";
 import {
   type BackoffOptions,
   DEFAULT_BACKOFF,
   isRetryableStatus,
   retryDelayMs,
 } from "./retry_policy.ts";
-import { splitCompletionTokens } from "./token_usage.ts";
+import { RetryLog, type RetryTally } from "./retry_log.ts";
+import { completionTokenCounts } from "./token_usage.ts";
 
 /** Everything a {@linkcode ChatBackend} needs; `createBackend` fills it from backend args. */
 export interface ChatBackendConfig {
   info: BackendInfo;
-  maxConcurrency: number;
+  /** Requests in flight over all base URLs: a number, or `auto` to find it. */
+  concurrency: ConcurrencyLevel;
+  /** A lower bound from the backend's own args, which then wins. */
+  concurrencyLimit?: number;
   body: ChatBodyOptions;
   /** Sent as `Authorization: Bearer <key>` when set. */
   apiKey?: string;
@@ -40,19 +55,18 @@ export interface ChatBackendConfig {
   headers?: Record<string, string>;
   /** Retries after the first attempt. */
   maxRetries: number;
-  /** Limit of one attempt, ms. */
-  timeoutMs: number;
-  /**
-   * Ask for a streamed (SSE) answer, assembled before returning: bytes keep
-   * flowing during long generations, so idle-connection limits of proxies
-   * and load balancers do not cut them.
-   */
-  stream?: boolean;
+  /** Limit of one whole attempt, ms; none when absent. */
+  timeoutMs?: number;
+  /** Longest silence of a streamed attempt, ms. */
+  idleTimeoutMs: number;
+  /** Ask for a streamed (SSE) answer, assembled before returning. */
+  stream: boolean;
   backoff?: BackoffOptions;
   routing?: RoutingStrategy;
   /** First cooldown of a server that refused a connection, ms. */
   downCooldownMs?: number;
   fetch?: typeof fetch;
+  /** Lines for the user: the first retry of each distinct cause. */
   onLog?: (line: string) => void;
   /** Runs once on close, after in-flight requests are aborted (e.g. stops a launched server). */
   onClose?: () => Promise<void>;
@@ -60,60 +74,75 @@ export interface ChatBackendConfig {
   serverFailure?: () => string | null;
 }
 
-const ChatResponseSchema = z.object({
-  choices: z.array(
-    z.object({
-      index: z.number().int().optional(),
-      message: z.object({
-        content: z.string().nullish(),
-        reasoning: z.string().nullish(),
-        reasoning_content: z.string().nullish(),
-      }),
-      finish_reason: z.string().nullish(),
-      token_ids: z.array(z.number()).nullish(),
-    }),
-  ),
-  usage: z
-    .object({
-      prompt_tokens: z.number().int().nullish(),
-      completion_tokens: z.number().int().nullish(),
-    })
-    .nullish(),
-});
+/** Longest wait `setTimeout` takes; the client's own timeout is set to it (ours apply). */
+const NO_CLIENT_TIMEOUT = 2 ** 31 - 1;
 
-type ChatResponse = z.infer<typeof ChatResponseSchema>;
-
-type AttemptOutcome =
-  | { ok: true; response: ChatResponse }
-  | { ok: false; error: BackendError; headers: Headers | null; connectionFailed: boolean };
+interface AttemptFailure {
+  error: BackendError;
+  headers: Headers | null;
+  connectionFailed: boolean;
+}
 
 /** A {@linkcode Backend} speaking the OpenAI chat completions protocol. */
 export class ChatBackend implements Backend {
   readonly info: BackendInfo;
-  readonly maxConcurrency: number;
   #config: ChatBackendConfig;
   #pool: EndpointPool;
-  #limiter: Limiter;
-  #fetch: typeof fetch;
+  #clients = new Map<string, OpenAI>();
+  #inFlight: InFlightControl;
+  #retries: RetryLog;
+  #answered = false;
   #closing = new AbortController();
   #closed: Promise<void> | null = null;
 
   /** Makes a backend over `config.info.baseUrls`. */
   constructor(config: ChatBackendConfig) {
     this.info = config.info;
-    this.maxConcurrency = config.maxConcurrency;
     this.#config = config;
     this.#pool = new EndpointPool(config.info.baseUrls, {
       strategy: config.routing,
       cooldownMs: config.downCooldownMs,
     });
-    this.#limiter = new Limiter(config.maxConcurrency);
-    this.#fetch = config.fetch ?? fetch;
+    this.#inFlight = new InFlightControl(config.concurrency, config.concurrencyLimit);
+    this.#retries = new RetryLog(config.onLog);
+    for (const url of config.info.baseUrls) {
+      this.#clients.set(
+        url,
+        new OpenAI({
+          baseURL: url,
+          // The client insists on a key; a keyless server ignores this one.
+          apiKey: config.apiKey ?? "none",
+          organization: null,
+          project: null,
+          webhookSecret: null,
+          maxRetries: 0,
+          timeout: NO_CLIENT_TIMEOUT,
+          logLevel: "off",
+          defaultHeaders: config.headers,
+          ...(config.fetch ? { fetch: config.fetch } : {}),
+        }),
+      );
+    }
+  }
+
+  /** The most requests this backend keeps in flight (the ceiling under `auto`). */
+  get maxConcurrency(): number {
+    return this.#inFlight.ceiling;
   }
 
   /** The servers and their request counts, for progress displays and tests. */
   get endpoints(): readonly Readonly<Endpoint>[] {
     return this.#pool.endpoints;
+  }
+
+  /** Requests in flight: asked for, reached (peak, time-weighted mean), and the `auto` level. */
+  concurrency(): ConcurrencyReport {
+    return this.#inFlight.report();
+  }
+
+  /** Retries so far, one entry per distinct cause. */
+  retries(): RetryTally[] {
+    return this.#retries.tally();
   }
 
   /**
@@ -137,7 +166,7 @@ export class ChatBackend implements Backend {
       const combined = signal
         ? AbortSignal.any([signal, this.#closing.signal])
         : this.#closing.signal;
-      return this.#limiter.run(() => this.#send(req, body, combined), combined);
+      return this.#send(req, body, combined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -162,213 +191,268 @@ export class ChatBackend implements Backend {
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
-    if (this.#config.stream) {
-      body = { ...body, stream: true, stream_options: { include_usage: true } };
-    }
-    const text = JSON.stringify(body);
     const failedUrls = new Set<string>();
     for (let attempt = 0;; attempt++) {
+      const slot = await this.#inFlight.acquire(signal);
       const endpoint = this.#pool.acquire(failedUrls);
-      let outcome: AttemptOutcome;
+      let outcome: AssembledChoices | AttemptFailure | undefined;
       try {
-        outcome = await this.#attempt(endpoint.url, text, req.n, signal);
+        outcome = await this.#attempt(endpoint.url, body, req.n, signal);
       } finally {
         this.#pool.release(endpoint);
+        slot.release(...slotOutcome(outcome));
       }
-      if (outcome.ok) {
+      if ("choices" in outcome) {
         this.#pool.markUp(endpoint);
-        return toResult(req, body, outcome.response, performance.now() - started);
+        return toResult(req, body, outcome, this.#config.stream, performance.now() - started);
       }
       signal.throwIfAborted();
       const { error } = outcome;
       const gone = this.#config.serverFailure?.();
       if (gone) throw new BackendError(gone, { cause: error });
+      if (outcome.connectionFailed) {
+        this.#pool.markDown(endpoint);
+        failedUrls.add(endpoint.url);
+        if (this.#pool.hasUpEndpointBesides(failedUrls)) continue;
+        if (!this.#answered) {
+          // Nothing has ever answered: a wrong address or a server not started, not a blip.
+          throw new BackendError(`${error.message} (no server has answered yet)`, {
+            cause: error,
+          });
+        }
+      }
       if (!error.retryable || attempt >= this.#config.maxRetries) {
         if (attempt > 0) error.message += ` (after ${attempt + 1} attempts)`;
         throw error;
       }
-      if (outcome.connectionFailed) {
-        this.#pool.markDown(endpoint);
-        failedUrls.add(endpoint.url);
-        if (this.#pool.hasUpEndpointBesides(failedUrls)) {
-          this.#config.onLog?.(`Request "${req.id}" moves to another server: ${error.message}`);
-          continue;
-        }
-      }
-      const delay = retryDelayMs(attempt, outcome.headers, this.#config.backoff ?? DEFAULT_BACKOFF);
-      this.#config.onLog?.(
-        `Retrying request "${req.id}" in ${(delay / 1000).toFixed(1)} s (retry ${
-          attempt + 1
-        } of ${this.#config.maxRetries}): ${error.message}`,
+      this.#retries.record(error.message);
+      await sleep(
+        retryDelayMs(attempt, outcome.headers, this.#config.backoff ?? DEFAULT_BACKOFF),
+        signal,
       );
-      await sleep(delay, signal);
     }
   }
 
   async #attempt(
     baseUrl: string,
-    body: string,
+    body: Record<string, unknown>,
     n: number,
     signal: AbortSignal,
-  ): Promise<AttemptOutcome> {
-    const url = `${baseUrl}/chat/completions`;
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () => timeout.abort(new DOMException("Timed out", "TimeoutError")),
-      this.#config.timeoutMs,
-    );
-    const timeoutSeconds = `${this.#config.timeoutMs / 1000} s`;
-    let response: Response;
+  ): Promise<AssembledChoices | AttemptFailure> {
+    const client = this.#clients.get(baseUrl)!;
+    const deadline = new AttemptDeadline(this.#config);
+    const attemptSignal = AbortSignal.any([signal, deadline.signal]);
+    const noKey = this.#config.apiKey === undefined ? { headers: { authorization: null } } : {};
+    const choices = new ChoiceAccumulator();
     try {
-      response = await this.#fetch(url, {
-        method: "POST",
-        headers: this.#headers(),
-        body,
-        signal: AbortSignal.any([signal, timeout.signal]),
-      });
-    } catch (cause) {
-      clearTimeout(timer);
-      signal.throwIfAborted();
-      if (timeout.signal.aborted) {
-        return failure(`Request to "${url}" timed out after ${timeoutSeconds}`, cause, false);
+      if (this.#config.stream) {
+        const stream = await client.chat.completions.create(
+          {
+            ...body,
+            stream: true,
+            stream_options: { include_usage: true },
+          } as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
+          { signal: attemptSignal, ...noKey },
+        );
+        this.#answered = true;
+        deadline.heard();
+        for await (const chunk of stream) {
+          deadline.heard();
+          choices.addChunk(chunk as unknown as Record<string, unknown>);
+        }
+      } else {
+        const response = await client.chat.completions.create(
+          body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+          { signal: attemptSignal, ...noKey },
+        );
+        this.#answered = true;
+        choices.addResponse(response as unknown as Record<string, unknown>);
       }
-      return failure(`Cannot connect to "${url}": ${describe(cause)}`, cause, true);
-    }
-    let raw: string;
-    try {
-      raw = await response.text();
     } catch (cause) {
       signal.throwIfAborted();
-      const message = timeout.signal.aborted
-        ? `Request to "${url}" timed out after ${timeoutSeconds}`
-        : `Connection to "${url}" broke while reading the response: ${describe(cause)}`;
-      return failure(message, cause, false);
+      if (cause instanceof APIError && cause.status !== undefined) this.#answered = true;
+      return describeFailure(baseUrl, cause, deadline);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
-    if (!response.ok) {
-      const decoded = decodeErrorBody(raw);
-      const retryable = isRetryableStatus(response.status, decoded.code, response.headers);
-      const error = new BackendError(
-        `Server "${baseUrl}" answered ${response.status}: ${decoded.message}`,
-        { status: response.status, retryable },
-      );
-      return { ok: false, error, headers: response.headers, connectionFailed: false };
+    signal.throwIfAborted();
+    if (deadline.signal.aborted) return describeFailure(baseUrl, deadline.signal.reason, deadline);
+    const assembled = choices.finish(n);
+    if (typeof assembled === "string") {
+      return failure(`Server "${baseUrl}" ${assembled}`, undefined, false);
     }
-    if (
-      this.#config.stream && response.headers.get("content-type")?.includes("text/event-stream")
-    ) {
-      const assembled = assembleChatStream(raw);
-      if (!assembled.ok) {
-        return failure(`Server "${baseUrl}": ${assembled.message}`, undefined, false);
-      }
-      raw = JSON.stringify(assembled.body);
-    }
-    return parseChatResponse(url, raw, n);
-  }
-
-  #headers(): Record<string, string> {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: "application/json",
-      ...this.#config.headers,
-    };
-    if (this.#config.apiKey) headers.authorization = `Bearer ${this.#config.apiKey}`;
-    return headers;
+    return assembled;
   }
 }
 
-function parseChatResponse(url: string, raw: string, n: number): AttemptOutcome {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (cause) {
+/** The two deadlines of one attempt, as one abort signal. */
+class AttemptDeadline {
+  readonly #controller = new AbortController();
+  readonly #idleMs: number | null;
+  readonly #totalTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Which deadline fired, for the message. */
+  expired: string | null = null;
+
+  constructor(config: ChatBackendConfig) {
+    this.#idleMs = config.stream ? config.idleTimeoutMs : null;
+    if (config.timeoutMs !== undefined) {
+      this.#totalTimer = setTimeout(
+        () => this.#expire(`timed out after ${seconds(config.timeoutMs!)}`),
+        config.timeoutMs,
+      );
+    }
+    this.heard();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Bytes arrived: the idle clock starts again. */
+  heard(): void {
+    if (this.#idleMs === null) return;
+    clearTimeout(this.#idleTimer);
+    const idleMs = this.#idleMs;
+    this.#idleTimer = setTimeout(
+      () => this.#expire(`was silent for ${seconds(idleMs)} (idle_timeout)`),
+      idleMs,
+    );
+  }
+
+  clear(): void {
+    clearTimeout(this.#idleTimer);
+    clearTimeout(this.#totalTimer);
+  }
+
+  #expire(what: string): void {
+    this.expired ??= what;
+    this.#controller.abort(new DOMException(what, "TimeoutError"));
+  }
+}
+
+function describeFailure(
+  baseUrl: string,
+  cause: unknown,
+  deadline: AttemptDeadline,
+): AttemptFailure {
+  if (deadline.expired) return failure(`Request to "${baseUrl}" ${deadline.expired}`, cause, false);
+  if (cause instanceof APIUserAbortError) {
+    return failure(`Request to "${baseUrl}" was aborted`, cause, false);
+  }
+  if (cause instanceof APIError) {
+    if (cause.status === undefined) {
+      if (cause instanceof APIConnectionError) {
+        return failure(
+          `Cannot connect to "${baseUrl}": ${oneLine(describe(cause.cause ?? cause))}`,
+          cause,
+          true,
+        );
+      }
+      // An error object inside a 200 stream or body.
+      return failure(
+        `Server "${baseUrl}" broke off with an error: ${oneLine(apiErrorMessage(cause))}`,
+        cause,
+        false,
+      );
+    }
+    const error = new BackendError(
+      `Server "${baseUrl}" answered ${cause.status}: ${oneLine(apiErrorMessage(cause))}`,
+      {
+        status: cause.status,
+        retryable: isRetryableStatus(
+          cause.status,
+          typeof cause.code === "string" ? cause.code : cause.type ?? null,
+          cause.headers,
+        ),
+      },
+    );
+    return { error, headers: cause.headers ?? null, connectionFailed: false };
+  }
+  if (cause instanceof SyntaxError) {
     return failure(
-      `Server "${url}" answered 200 with a body that is not JSON: ${raw.slice(0, 200)}`,
+      `Server "${baseUrl}" sent a body that is not JSON: ${cause.message}`,
       cause,
       false,
-      false,
     );
   }
-  if (typeof json === "object" && json !== null && "error" in json && !("choices" in json)) {
-    const message = decodeErrorBody(raw).message;
-    return failure(`Server "${url}" answered 200 with an error: ${message}`, undefined, false);
+  return failure(
+    `Connection to "${baseUrl}" broke while reading the response: ${oneLine(describe(cause))}`,
+    cause,
+    false,
+  );
+}
+
+/** The server's own words: `error.message`, a bare `error` string, or the client's text. */
+function apiErrorMessage(error: APIError): string {
+  const body = error.error as unknown;
+  if (typeof body === "string") return body;
+  if (body && typeof body === "object") {
+    const message = (body as { message?: unknown }).message;
+    if (typeof message === "string") return message;
+    if (message !== undefined) return JSON.stringify(message);
   }
-  const parsed = ChatResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return failure(
-      `Server "${url}" answered with an unexpected body: ${
-        issue?.path.join(".")
-      }: ${issue?.message}`,
-      parsed.error,
-      false,
-      false,
-    );
-  }
-  if (parsed.data.choices.length !== n) {
-    return failure(
-      `Server "${url}" returned ${parsed.data.choices.length} choices for n = ${n}`,
-      undefined,
-      false,
-    );
-  }
-  return { ok: true, response: parsed.data };
+  return error.message.replace(/^\d{3} /, "") || "(no body)";
+}
+
+/** How an attempt ended and the work it did, for `--concurrency auto`. */
+function slotOutcome(
+  outcome: AssembledChoices | AttemptFailure | undefined,
+): [AttemptOutcome, number?] {
+  if (outcome === undefined) return ["error"];
+  if ("choices" in outcome) return ["ok", outcome.usage.completionTokens ?? 1];
+  const status = outcome.error.status;
+  return [status === 429 || status === 503 ? "overload" : "error"];
 }
 
 function toResult(
   req: GenerationRequest,
   body: Record<string, unknown>,
-  response: ChatResponse,
+  answer: AssembledChoices,
+  streamed: boolean,
   latencyMs: number,
 ): GenerationResult {
-  const choices = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const maxTokens = body.max_tokens ?? body.max_completion_tokens;
-  const counts = splitCompletionTokens(
-    response.usage?.completion_tokens ?? null,
-    choices.map((c) => ({
-      chars: (c.message.content ?? "").length + reasoningOf(c.message).length,
-      finishReason: c.finish_reason ?? null,
-      reportedTokens: c.token_ids ? c.token_ids.length : null,
-    })),
+  const prefill = body.continue_final_message === true
+    ? (body.messages as { content: string }[]).at(-1)?.content ?? ""
+    : "";
+  const counts = completionTokenCounts(
+    answer,
     typeof maxTokens === "number" ? maxTokens : null,
+    streamed,
   );
-  const completions = choices.map((choice, i): Completion => {
+  const completions = answer.choices.map((choice, i): Completion => {
     const completion: Completion = {
-      text: choice.message.content ?? "",
-      finishReason: choice.finish_reason ?? null,
-      completionTokens: counts[i].tokens,
+      // llama.cpp's server returns the prefill with its continuation; vLLM only the continuation.
+      text: prefill && choice.content.startsWith(prefill)
+        ? choice.content.slice(prefill.length)
+        : choice.content,
+      finishReason: choice.finishReason,
+      completionTokens: counts.perChoice[i].tokens,
     };
-    if (counts[i].kind) completion.completionTokensKind = counts[i].kind;
-    const reasoning = reasoningOf(choice.message);
-    if (reasoning) completion.reasoning = reasoning;
+    if (counts.perChoice[i].kind) completion.completionTokensKind = counts.perChoice[i].kind;
+    if (choice.reasoning) completion.reasoning = choice.reasoning;
     return completion;
   });
-  return {
-    id: req.id,
-    completions,
-    promptTokens: response.usage?.prompt_tokens ?? null,
-    latencyMs,
-  };
+  return { id: req.id, completions, promptTokens: counts.promptTokens, latencyMs };
 }
 
-function reasoningOf(message: ChatResponse["choices"][number]["message"]): string {
-  return message.reasoning ?? message.reasoning_content ?? "";
-}
-
-function failure(
-  message: string,
-  cause: unknown,
-  connectionFailed: boolean,
-  retryable = true,
-): AttemptOutcome {
-  const error = new BackendError(message, { retryable, cause });
-  return { ok: false, error, headers: null, connectionFailed };
+function failure(message: string, cause: unknown, connectionFailed: boolean): AttemptFailure {
+  const error = new BackendError(message, { retryable: true, cause });
+  return { error, headers: null, connectionFailed };
 }
 
 function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, " ").trim();
+  return error instanceof Error ? error.message : String(error);
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 500 ? `${line.slice(0, 500)}...` : line;
+}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

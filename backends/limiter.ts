@@ -1,22 +1,31 @@
 /**
  * A counting semaphore: at most `limit` holders at once, the rest wait in
- * arrival order. A waiter can give up through an AbortSignal.
+ * arrival order. The limit can change while it runs (`--concurrency auto`),
+ * and a waiter can give up through an AbortSignal.
  *
  * @module
  */
 
 /** Bounds how many tasks run at once. */
 export class Limiter {
-  readonly limit: number;
+  #limit: number;
   #active = 0;
   #waiters: { grant: () => void }[] = [];
 
   /** Makes a limiter admitting `limit` (at least 1) holders. */
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(`Cannot limit concurrency to "${limit}": expected an integer >= 1`);
-    }
-    this.limit = limit;
+    this.#limit = checkedLimit(limit);
+  }
+
+  /** Holders admitted at once. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Admits `limit` holders from now on (those beyond it finish undisturbed). */
+  set limit(limit: number) {
+    this.#limit = checkedLimit(limit);
+    while (this.#active < this.#limit && this.#waiters.length > 0) this.#waiters.shift()!.grant();
   }
 
   /** Holders now. */
@@ -26,17 +35,18 @@ export class Limiter {
 
   /** Runs `task` once a slot is free and frees the slot when it settles. */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.#acquire(signal);
+    await this.acquire(signal);
     try {
       return await task();
     } finally {
-      this.#release();
+      this.release();
     }
   }
 
-  #acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits for a slot; call {@linkcode release} once done with it. */
+  acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    if (this.#active < this.limit) {
+    if (this.#active < this.#limit) {
       this.#active += 1;
       return Promise.resolve();
     }
@@ -57,8 +67,16 @@ export class Limiter {
     });
   }
 
-  #release(): void {
+  /** Frees a slot taken by {@linkcode acquire}. */
+  release(): void {
     this.#active -= 1;
-    this.#waiters.shift()?.grant();
+    if (this.#active < this.#limit) this.#waiters.shift()?.grant();
   }
+}
+
+function checkedLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`Cannot limit concurrency to "${limit}": expected an integer >= 1`);
+  }
+  return limit;
 }

@@ -7,11 +7,16 @@
  *   requests go to the server with the fewest outstanding requests
  *   (`routing=round_robin` to rotate instead); a server refusing connections
  *   is set aside for a growing cooldown and tried again later.
- * - `api_key`, `max_retries` (6), `timeout` (seconds per attempt, 1800),
- *   `concurrency` (16 for openai, 64 for vllm/ray), `retry_base_delay` (0.5 s),
- *   `retry_max_delay` (20 s), `stream` (false: ask for an SSE answer and
- *   assemble it, which keeps bytes flowing through proxies during long
- *   generations).
+ * - `api_key`, `max_retries` (6), `retry_base_delay` (0.5 s),
+ *   `retry_max_delay` (20 s).
+ * - `stream` (true): ask for SSE answers, assembled before returning; bytes
+ *   keep flowing during long generations, and `idle_timeout` (300 s) ends an
+ *   attempt that has been silent that long. `timeout` caps a whole attempt
+ *   (none when streaming, 1800 s with `stream=false`).
+ * - `concurrency`: a bound below the run's `concurrency` option (the CLI's
+ *   `--concurrency`, requests in flight over all base URLs, default
+ *   {@linkcode DEFAULT_CONCURRENCY}); higher values are ignored. Each
+ *   request carries all `n` choices, so it counts once.
  * - `prefill=continue|ignore`: what to do with a final assistant turn.
  *   vllm/ray continue it (vLLM's `continue_final_message`); the OpenAI API
  *   cannot, so `openai` refuses a prefill unless told `ignore` (drop it) or,
@@ -47,18 +52,20 @@
  * `deploy_poll_interval` seconds (2); `app_name` ("skyeval"), `route_prefix`
  * ("/"), `model_source` and `runtime_env` shape the app, and
  * `undeploy=true` removes it on close. A deployed app's default concurrency
- * is `num_replicas * batch_size` (what the replicas accept at once).
+ * is still `--concurrency`; pass `concurrency` to bound it lower.
  *
- * Tokens: each completion gets its own count, exact when the server counts
- * per choice (vLLM `token_ids`, asked for by default on vllm/ray, or n = 1),
- * otherwise an exact split of the request's total (see `token_usage.ts`),
- * marked `completionTokensKind: "apportioned"`. Prompt tokens are counted
- * once per request.
+ * Tokens: each completion gets its own count, `reported` when the server
+ * counts per choice (vLLM `token_ids`, asked for by default on vllm/ray, or
+ * n = 1), otherwise an estimate marked with how it was made
+ * (`stream_chunks` or `apportioned`, see `token_usage.ts`). Prompt tokens
+ * are counted once per request.
+ *
+ * Every backend sends its requests through the `openai` npm client.
  *
  * @module
  */
 
-import { type Backend, BackendError } from "./backend.ts";
+import { type Backend, BackendError, type ConcurrencyLevel } from "./backend.ts";
 import {
   ArgReader,
   COMMON_ARG_KEYS,
@@ -83,7 +90,7 @@ export * from "./backend.ts";
 export { ChatBackend, type ChatBackendConfig } from "./chat_backend.ts";
 export { buildChatBody, type ChatBodyOptions, hasPrefill } from "./chat_body.ts";
 export { isReasoningModel } from "./reasoning_model.ts";
-export { splitCompletionTokens } from "./token_usage.ts";
+export { completionTokenCounts } from "./token_usage.ts";
 
 /** Values the CLI reads from the environment and passes in (backends never read env). */
 export interface BackendEnv {
@@ -103,7 +110,12 @@ export interface CreateBackendOptions {
   onLog?: (line: string) => void;
   /** The `vllm` executable and leading args (default `["vllm"]`). */
   vllmCommand?: string[];
+  /** Requests in flight over all base URLs (default {@linkcode DEFAULT_CONCURRENCY}). */
+  concurrency?: ConcurrencyLevel;
 }
+
+/** Requests in flight when the run names no number. */
+export const DEFAULT_CONCURRENCY = 64;
 
 /** Backend names, as `--backend` takes them. */
 export const BACKEND_NAMES = ["openai", "vllm", "ray"] as const;
@@ -165,7 +177,6 @@ function createOpenAIBackend(
   return new ChatBackend({
     ...transport(common, options),
     info: { name: "openai", model, baseUrls },
-    maxConcurrency: common.concurrency ?? 16,
     apiKey,
     headers,
     body: {
@@ -193,7 +204,6 @@ async function createVllmBackend(
   ): ChatBackendConfig => ({
     ...transport(common, options),
     info: { name: "vllm", model, baseUrls },
-    maxConcurrency: common.concurrency ?? 64,
     apiKey,
     onClose,
     serverFailure,
@@ -284,12 +294,9 @@ async function createRayBackend(
       }: pass deploy=true to deploy`,
     );
   }
-  const replicas = settings.numReplicas ?? RAY_DEFAULTS.numReplicas;
-  const batch = settings.batchSize ?? RAY_DEFAULTS.batchSize;
   return new ChatBackend({
     ...transport(common, options),
     info: { name: "ray", model, baseUrls },
-    maxConcurrency: common.concurrency ?? (deploy ? replicas * batch : 64),
     apiKey: common.apiKey,
     onClose,
     body: vllmBody(common, returnTokenIds),
@@ -308,9 +315,20 @@ function vllmBody(common: CommonArgs, returnTokenIds: boolean): ChatBackendConfi
 }
 
 function transport(common: CommonArgs, options: CreateBackendOptions) {
+  const requested = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const lower = common.concurrency !== undefined &&
+    (requested === "auto" || common.concurrency < requested);
+  if (lower) {
+    options.onLog?.(
+      `note: backend arg concurrency=${common.concurrency} bounds requests in flight below --concurrency ${requested}`,
+    );
+  }
   return {
+    concurrency: requested,
+    ...(lower ? { concurrencyLimit: common.concurrency } : {}),
     maxRetries: common.maxRetries,
-    timeoutMs: common.timeoutMs,
+    ...(common.timeoutMs !== undefined ? { timeoutMs: common.timeoutMs } : {}),
+    idleTimeoutMs: common.idleTimeoutMs,
     stream: common.stream,
     routing: common.routing,
     backoff: {

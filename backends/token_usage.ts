@@ -1,30 +1,27 @@
 /**
- * Per-choice completion token counts. OpenAI and vLLM report one
- * `usage.completion_tokens` for all `n` choices of a request; the reference
- * put that whole total on sample 0 (skythought.md section 12.7). Here:
+ * Per-choice completion token counts, recorded as the server reported them
+ * or marked as estimated and how. OpenAI and vLLM report one
+ * `usage.completion_tokens` for all `n` choices; llama.cpp's server reports
+ * one choice's count for all `n`; the reference put the whole total on
+ * sample 0 (skythought.md section 12.7). Here, per choice:
  *
- * 1. When the server counted every choice (vLLM `token_ids`), use those.
- * 2. With one choice, it gets the whole total.
- * 3. Otherwise the total is split so the parts add up to it exactly: a
- *    choice that stopped for `length` is pinned at `max_tokens` (that is
- *    what it generated) when the pins fit in the total, and the rest is
- *    shared in proportion to the characters each choice produced, by the
- *    largest-remainder method (ties to the earlier choice). Such counts are
- *    marked `apportioned`.
+ * 1. `reported`: the server counted this choice (vLLM `token_ids`, or n = 1).
+ * 2. `stream_chunks` (estimated): with n > 1 streamed, the deltas that
+ *    carried this choice's text (vLLM and llama.cpp stream one token per
+ *    delta). Used when they add up to the total, or when the total is
+ *    smaller than they are (a server that under-reports, as llama.cpp does).
+ * 3. `apportioned` (estimated): the total shared so the parts add up to it
+ *    exactly: a choice that stopped for `length` is pinned at `max_tokens`
+ *    when the pins fit, and the rest goes in proportion to the streamed
+ *    deltas (a server packing several tokens per delta) or, unstreamed, to
+ *    the characters each choice produced (largest remainder, ties to the
+ *    earlier choice).
  *
  * @module
  */
 
 import type { CompletionTokensKind } from "./backend.ts";
-
-/** What the split needs to know about one choice. */
-export interface ChoiceTokenFacts {
-  /** Characters generated (text plus reasoning). */
-  chars: number;
-  finishReason: string | null;
-  /** The server's own count for this choice, if it gave one. */
-  reportedTokens: number | null;
-}
+import type { AssembledChoices } from "./choice_accumulator.ts";
 
 /** One choice's count and how it was obtained. */
 export interface ChoiceTokens {
@@ -32,42 +29,78 @@ export interface ChoiceTokens {
   kind?: CompletionTokensKind;
 }
 
+/** Token counts of one answer. */
+export interface TokenCounts {
+  /** Prompt tokens of the request, once (not once per choice). */
+  promptTokens: number | null;
+  perChoice: ChoiceTokens[];
+}
+
 /**
- * Splits `total` completion tokens over `choices`, following the module rules.
+ * Counts the tokens of each choice of `answer`, following the module rules.
  *
  * @example
  * ```ts
- * import { splitCompletionTokens } from "./token_usage.ts";
- * const facts = [{ chars: 30, finishReason: "stop", reportedTokens: null },
- *   { chars: 10, finishReason: "stop", reportedTokens: null }];
- * splitCompletionTokens(8, facts, null).map((c) => c.tokens); // [6, 2]
+ * import { completionTokenCounts } from "./token_usage.ts";
+ * const choice = { content: "", reasoning: "", finishReason: "stop", tokenIds: null };
+ * const answer = {
+ *   choices: [{ ...choice, index: 0, chunks: 7 }, { ...choice, index: 1, chunks: 7 }],
+ *   usage: { promptTokens: 3, completionTokens: 7 },
+ * };
+ * completionTokenCounts(answer, null, true).perChoice; // 7 and 7, "stream_chunks"
  * ```
  */
-export function splitCompletionTokens(
-  total: number | null,
-  choices: readonly ChoiceTokenFacts[],
+export function completionTokenCounts(
+  answer: AssembledChoices,
   maxTokens: number | null,
-): ChoiceTokens[] {
-  if (choices.every((c) => c.reportedTokens !== null)) {
-    return choices.map((c) => ({ tokens: c.reportedTokens, kind: "reported" }));
+  streamed: boolean,
+): TokenCounts {
+  const { choices, usage } = answer;
+  const total = usage.completionTokens;
+  const promptTokens = usage.promptTokens;
+  if (choices.every((c) => c.tokenIds !== null)) {
+    return {
+      promptTokens,
+      perChoice: choices.map((c) => ({ tokens: c.tokenIds, kind: "reported" })),
+    };
   }
-  if (total === null) return choices.map(() => ({ tokens: null }));
-  if (choices.length === 1) return [{ tokens: total, kind: "reported" }];
+  if (choices.length === 1 && total !== null) {
+    return { promptTokens, perChoice: [{ tokens: total, kind: "reported" }] };
+  }
+  const chunks = choices.reduce((sum, c) => sum + c.chunks, 0);
+  if (streamed && (total === null || total <= chunks)) {
+    return {
+      promptTokens,
+      perChoice: choices.map((c) => ({ tokens: c.chunks, kind: "stream_chunks" })),
+    };
+  }
+  if (total === null) return { promptTokens, perChoice: choices.map(() => ({ tokens: null })) };
+  const weights = choices.map((c) => streamed ? c.chunks : c.content.length + c.reasoning.length);
+  const split = splitTotal(total, weights, choices.map((c) => c.finishReason), maxTokens);
+  return { promptTokens, perChoice: split.map((tokens) => ({ tokens, kind: "apportioned" })) };
+}
 
-  const pinned = choices.map((c) => maxTokens !== null && c.finishReason === "length");
+/**
+ * Splits `total` over choices in proportion to `weights`, pinning choices
+ * cut by `length` at `maxTokens` when the pins fit in the total.
+ */
+export function splitTotal(
+  total: number,
+  weights: readonly number[],
+  finishReasons: readonly (string | null)[],
+  maxTokens: number | null,
+): number[] {
+  const pinned = finishReasons.map((r) => maxTokens !== null && r === "length");
   const pinnedCount = pinned.filter(Boolean).length;
   const pinnedSum = pinnedCount * (maxTokens ?? 0);
   const pinsFit = pinnedCount > 0 &&
-    (pinnedCount < choices.length ? pinnedSum <= total : pinnedSum === total);
-  const shares = pinsFit
-    ? choices.map((c, i) => (pinned[i] ? 0 : Math.max(c.chars, 0)))
-    : choices.map((c) => Math.max(c.chars, 0));
+    (pinnedCount < weights.length ? pinnedSum <= total : pinnedSum === total);
   const free = pinsFit ? total - pinnedSum : total;
-  const freeIndexes = choices.map((_, i) => i).filter((i) => !(pinsFit && pinned[i]));
-  const parts = largestRemainder(free, freeIndexes.map((i) => shares[i]));
-  const tokens = choices.map((_, i) => (pinsFit && pinned[i] ? maxTokens! : 0));
+  const freeIndexes = weights.map((_, i) => i).filter((i) => !(pinsFit && pinned[i]));
+  const parts = largestRemainder(free, freeIndexes.map((i) => Math.max(weights[i], 0)));
+  const tokens = weights.map((_, i) => (pinsFit && pinned[i] ? maxTokens! : 0));
   freeIndexes.forEach((choiceIndex, k) => (tokens[choiceIndex] = parts[k]));
-  return tokens.map((t) => ({ tokens: t, kind: "apportioned" }));
+  return tokens;
 }
 
 /**

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import type { ChatMessage } from "../backends/backend.ts";
+import type { ChatMessage, CompletionTokensKind } from "../backends/backend.ts";
 import type { TestVerdict, Verdict } from "./verdict.ts";
 
 /** One response and, once scored, its verdict. */
@@ -15,8 +15,8 @@ export interface ResponseRecord {
   content: string;
   finish_reason: string | null;
   completion_tokens: number | null;
-  /** `apportioned` when the server reported only a total for all n responses. */
-  completion_tokens_kind?: "reported" | "apportioned";
+  /** How the count was made; absent when the server gave none (see `CompletionTokensKind`). */
+  completion_tokens_kind?: CompletionTokensKind;
   /** The thinking, when the server's reasoning parser split it from `content`. */
   reasoning?: string;
   /** Tokens of the thinking, when the server reports them apart (part of `completion_tokens`). */

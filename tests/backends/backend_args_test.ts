@@ -18,18 +18,22 @@ Deno.test("readCommonArgs() reads typed settings with defaults", () => {
     apiKey: undefined,
     maxRetries: 2,
     timeoutMs: 30_000,
+    idleTimeoutMs: 300_000,
     concurrency: 8,
     routing: "least_outstanding",
     prefill: "ignore",
     reasoning: false,
     retryBaseDelayMs: 500,
     retryMaxDelayMs: 20_000,
-    stream: false,
+    stream: true,
   });
   assert.deepEqual(reader.rest(), { tensor_parallel_size: 8 });
   const defaults = readCommonArgs(new ArgReader("openai", {}));
   assert.equal(defaults.maxRetries, 6);
-  assert.equal(defaults.timeoutMs, 1_800_000);
+  assert.equal(defaults.stream, true);
+  assert.equal(defaults.timeoutMs, undefined, "a stream is bounded by its idle timeout");
+  const unstreamed = readCommonArgs(new ArgReader("openai", { stream: false }));
+  assert.equal(unstreamed.timeoutMs, 1_800_000);
 });
 
 Deno.test("readCommonArgs() rejects bad values with the key and value quoted", () => {

@@ -272,6 +272,9 @@ export function testBackendConformance(target: ConformanceTarget): void {
         assert.equal(server.requests[0].return_token_ids, true);
         assert.deepEqual(tokens, result.completions.map((c) => countWhitespaceTokens(c.text)));
         assert.ok(result.completions.every((c) => c.completionTokensKind === "reported"));
+      } else if (server.requests[0].stream === true) {
+        assert.deepEqual(tokens, result.completions.map((c) => countWhitespaceTokens(c.text)));
+        assert.ok(result.completions.every((c) => c.completionTokensKind === "stream_chunks"));
       } else {
         assert.ok(result.completions.every((c) => c.completionTokensKind === "apportioned"));
         assert.ok(tokens[0] < tokens[2], "longer choices get more tokens");

@@ -40,7 +40,7 @@ Deno.test("createBackend('openai') sends the key and organisation headers to Ope
     { organization: "org-1", project: "proj-1" },
     async (backend, server) => {
       assert.deepEqual(backend.info.baseUrls, ["https://api.openai.com/v1"]);
-      assert.equal(backend.maxConcurrency, 16);
+      assert.equal(backend.maxConcurrency, 64, "--concurrency's default");
       await backend.generate({
         id: "a",
         messages: [{ role: "user", content: "hi" }],
@@ -70,6 +70,8 @@ Deno.test("createBackend('openai') speaks the reasoning-model dialect to o-serie
       n: 2,
       max_completion_tokens: 2048,
       reasoning_effort: "medium",
+      stream: true,
+      stream_options: { include_usage: true },
     });
   });
   await withOpenAI("my-finetune", { reasoning: true }, async (backend, server) => {

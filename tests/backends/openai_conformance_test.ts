@@ -15,3 +15,21 @@ testBackendConformance({
     return { backend };
   },
 });
+
+testBackendConformance({
+  name: "openai (stream=false)",
+  model: "gpt-4o-mini",
+  multipleServers: true,
+  continuesPrefill: false,
+  sendsVllmDefaults: false,
+  asksTokenIds: false,
+  async create(urls, args) {
+    const backend = await createBackend(
+      "openai",
+      "gpt-4o-mini",
+      { ...args, base_urls: urls, stream: false },
+      { env: { openaiApiKey: "sk-test" } },
+    );
+    return { backend };
+  },
+});

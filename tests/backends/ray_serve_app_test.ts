@@ -137,7 +137,7 @@ Deno.test("createBackend('ray') deploys, generates over the Serve route and unde
       accelerator_type: "A100",
       max_model_len: 8192,
     });
-    assert.equal(backend.maxConcurrency, 48, "num_replicas x batch_size");
+    assert.equal(backend.maxConcurrency, 64, "--concurrency, not num_replicas x batch_size");
     const app = dashboard.puts[0].applications[0] as ReturnType<typeof buildServeLlmApp>;
     const config = (app.args as { llm_configs: Record<string, unknown>[] }).llm_configs[0];
     assert.deepEqual(config.engine_kwargs, {

@@ -18,7 +18,7 @@ testBackendConformance({
 });
 
 testBackendConformance({
-  name: "vllm (base_url, stream)",
+  name: "vllm (base_url, stream=false)",
   model: "Qwen/QwQ-32B",
   multipleServers: true,
   continuesPrefill: true,
@@ -28,7 +28,7 @@ testBackendConformance({
     const backend = await createBackend("vllm", "Qwen/QwQ-32B", {
       ...args,
       base_urls: urls,
-      stream: true,
+      stream: false,
     });
     return { backend };
   },
