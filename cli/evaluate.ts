@@ -6,7 +6,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { createBackend } from "../backends/mod.ts";
+import { type ConcurrencyLevel, createBackend, DEFAULT_CONCURRENCY } from "../backends/mod.ts";
 import { DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
 import {
   canStream,
@@ -89,7 +89,8 @@ Generation:
   --sampling-params K=V,...   merged over temperature=0,top_p=1,max_tokens=32768 (or JSON)
   --n N                       responses per problem (temperature 0 forces 1)
   --batch-size N              accepted for compatibility; use --concurrency
-  --concurrency N             requests in flight (default: the backend's limit)
+  --concurrency N|auto        requests in flight over all base_urls, each carrying --n choices
+                              (default ${DEFAULT_CONCURRENCY}); auto finds the server's level
   --system-prompt-name NAME   a named system prompt (see \`skyeval list prompts\`)
   --system-prompt TEXT        a literal system prompt (\\n escapes decoded)
   --assistant-prefill TEXT    text the model continues, e.g. "<think>\\n"
@@ -114,6 +115,15 @@ ${
   }
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, VLLM_API_KEY, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE,
 SKYEVAL_CACHE_DIR, SKYEVAL_SANDBOX_ISOLATION (reset, the default, or snapshot).`;
+}
+
+function concurrencyFlag(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONCURRENCY;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--concurrency must be an integer >= 1 or "auto", got "${value}"`);
+  }
+  return n;
 }
 
 function cacheDir(io: CommandIO): string {
@@ -214,9 +224,9 @@ export async function runEvaluate(
   let end = intFlag("end", flags.end, -1);
   if (flags["as-test"]) end = start + 10;
   const seed = intFlag("seed", flags.seed, 41);
-  const concurrency = flags.concurrency === undefined
-    ? undefined
-    : intFlag("concurrency", flags.concurrency, 1, 1);
+  const concurrency: ConcurrencyLevel = flags.concurrency === "auto"
+    ? "auto"
+    : concurrencyFlag(flags.concurrency);
   if (command === "generate" && flags.scorer !== undefined) {
     throw new UsageError("generate: --scorer is for evaluate and score");
   }
@@ -312,6 +322,7 @@ export async function runEvaluate(
       vllmApiKey: io.env("VLLM_API_KEY"),
     },
     onLog: io.stderr,
+    concurrency,
   });
   const progress = progressReporter(io, total);
   try {
@@ -323,7 +334,6 @@ export async function runEvaluate(
       runDir,
       resume: flags["resume-from"] !== undefined,
       ...(scoring ? { scorers: scoring.scorers, describeScoring: scoring.describe } : {}),
-      ...(concurrency !== undefined ? { concurrency } : {}),
       signal: io.signal,
       onNote: (line) => io.stderr(`note: ${line}`),
       onStart: ({ total, alreadyDone }) =>
@@ -347,6 +357,9 @@ export async function runEvaluate(
     return summary.errored_samples > 0 ? 1 : 0;
   } finally {
     progress.done();
+    for (const { cause, count } of backend.retries?.() ?? []) {
+      io.stderr(`retried ${count} time${count === 1 ? "" : "s"}: ${cause}`);
+    }
     await scoring?.close();
     await backend.close();
   }

@@ -80,12 +80,13 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
     skyeval_version: VERSION,
   };
   const configuration = configurationOf(spec);
-  const context = (status: SummaryContext["status"]): SummaryContext => ({
+  const context = (status: SummaryContext["status"], generated = true): SummaryContext => ({
     configuration,
     n: spec.n,
     status,
     expected: samples.total,
     scoring: options.describeScoring?.() ?? null,
+    ...(generated ? { generation: generationReport(options.backend) } : {}),
     fingerprint,
     version: VERSION,
   });
@@ -94,7 +95,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   const log = await SampleLog.open(samplesPath, { truncate: !options.resume });
   const sofar = new SummaryFold();
   if (existing) { for await (const record of existing.records()) sofar.add(record); }
-  await writeJson(`${runDir}/${RUN_FILES.summary}`, sofar.finish(context("running")));
+  await writeJson(`${runDir}/${RUN_FILES.summary}`, sofar.finish(context("running", false)));
   options.onStart?.({ total: samples.total, alreadyDone: existing?.size ?? 0 });
   try {
     await runSamples(samples.open(), {
@@ -120,6 +121,14 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   await log.close();
   const status = options.scorers ? "scored" : "generated";
   return { summary: await writeRunFiles(runDir, context(status)), interrupted: false };
+}
+
+/** What the backend reached in this session: requests in flight and retries by cause. */
+function generationReport(backend: Backend): Record<string, unknown> {
+  return {
+    ...(backend.concurrency ? { concurrency: backend.concurrency() } : {}),
+    ...(backend.retries ? { retries: backend.retries() } : {}),
+  };
 }
 
 /**

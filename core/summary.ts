@@ -54,6 +54,8 @@ export interface Summary {
   /** maj@k, mean@n, the clustered interval, breakdowns, tokens and time. */
   statistics: RunStatistics;
   scoring: Record<string, unknown> | null;
+  /** How generation went: requests in flight (asked, reached) and retries by cause. */
+  generation?: Record<string, unknown>;
   fingerprint: Record<string, unknown>;
   skyeval_version: string;
   updated_at: string;
@@ -76,6 +78,7 @@ export interface SummaryContext {
   /** Problems the run selected (default: the records given). */
   expected?: number;
   scoring: Record<string, unknown> | null;
+  generation?: Record<string, unknown>;
   fingerprint: Record<string, unknown>;
   version: string;
   now?: Date;
@@ -194,6 +197,7 @@ export class SummaryFold {
       truncated_rate: responses ? round(this.#truncated / responses, 4) : 0,
       statistics: this.#statistics.finish(ctx.n),
       scoring: ctx.scoring,
+      ...(ctx.generation ? { generation: ctx.generation } : {}),
       fingerprint: ctx.fingerprint,
       skyeval_version: ctx.version,
       updated_at: (ctx.now ?? new Date()).toISOString(),

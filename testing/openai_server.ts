@@ -8,7 +8,11 @@
  * exceeds the max tokens counted in whitespace tokens, SSE when `stream` is
  * true, the prefill flag check), `GET /v1/models`, `GET /health`,
  * `GET /version`, and scripted failures (any status in the OpenAI or the old
- * flat vLLM error shape, `Retry-After`, hangs). It counts requests in flight.
+ * flat vLLM error shape, `Retry-After`, hangs). It counts requests in flight
+ * (several servers can share one count). With `llamaCpp: true` it does what
+ * llama.cpp's `llama-server` was seen to do differently from vLLM: no
+ * `token_ids` (it ignores unknown keys), `usage.completion_tokens` of one
+ * choice for `n > 1`, and the prefill repeated at the start of the text.
  *
  * @module
  */
@@ -91,6 +95,10 @@ export interface OpenAIServerOptions {
   hostname?: string;
   /** Port to bind; 0 (default) picks a free one. */
   port?: number;
+  /** Count requests in flight here (share one object between servers to count them together). */
+  stats?: { inFlight: number; maxInFlight: number };
+  /** Answer as llama.cpp's server does (see the module doc). */
+  llamaCpp?: boolean;
 }
 
 /** A running fake server. */
@@ -151,7 +159,7 @@ export function countWhitespaceTokens(text: string): number {
 export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIServer> {
   const requests: ChatRequestBody[] = [];
   const requestHeaders: Headers[] = [];
-  const stats = { inFlight: 0, maxInFlight: 0 };
+  const stats = options.stats ?? { inFlight: 0, maxInFlight: 0 };
   const closing = new AbortController();
   let chatCount = 0;
 
@@ -224,6 +232,10 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
     const reasoningProblem = options.reasoningRules === false ? null : reasoningModelProblem(body);
     if (reasoningProblem) return errorResponse(reasoningProblem);
     const n = body.n ?? 1;
+    const llamaCpp = options.llamaCpp === true;
+    const prefill = llamaCpp && body.continue_final_message === true
+      ? String(body.messages.at(-1)?.content ?? "")
+      : "";
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Infinity;
     const given = await options.answer(body);
     const list = typeof given === "string" ? [given] : given;
@@ -241,13 +253,13 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
         index,
         message: {
           role: "assistant",
-          content: text,
+          content: prefill + text,
           ...(answer.reasoning !== undefined ? { reasoning: answer.reasoning } : {}),
         },
         logprobs: null,
         finish_reason: cut ? "length" : answer.finishReason ?? "stop",
         stop_reason: null,
-        ...(body.return_token_ids === true
+        ...(body.return_token_ids === true && !llamaCpp
           ? { token_ids: Array.from({ length: completionTokens }, (_, i) => 1000 + i) }
           : {}),
         completionTokens,
@@ -255,7 +267,9 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
     });
     const promptTokens = options.promptTokens?.(body) ??
       body.messages.reduce((sum, m) => sum + countWhitespaceTokens(String(m.content)), 0);
-    const completionTokens = choices.reduce((sum, c) => sum + c.completionTokens, 0);
+    const completionTokens = llamaCpp
+      ? choices[0].completionTokens
+      : choices.reduce((sum, c) => sum + c.completionTokens, 0);
     const usage = {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
