@@ -344,7 +344,7 @@ function describeFailure(
     if (cause.status === undefined) {
       if (cause instanceof APIConnectionError) {
         return failure(
-          `Cannot connect to "${baseUrl}": ${oneLine(describe(cause.cause ?? cause))}`,
+          `Cannot connect to "${baseUrl}": ${oneLine(rootCause(cause))}`,
           cause,
           true,
         );
@@ -377,7 +377,7 @@ function describeFailure(
     );
   }
   return failure(
-    `Connection to "${baseUrl}" broke while reading the response: ${oneLine(describe(cause))}`,
+    `Connection to "${baseUrl}" broke while reading the response: ${oneLine(rootCause(cause))}`,
     cause,
     false,
   );
@@ -442,8 +442,12 @@ function failure(message: string, cause: unknown, connectionFailed: boolean): At
   return { error, headers: null, connectionFailed };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The innermost message of an error chain, e.g. `tcp connect error: Connection refused`. */
+function rootCause(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause !== undefined) inner = inner.cause;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return message.replace(/^error sending request for url \([^)]*\): /, "");
 }
 
 function oneLine(text: string): string {

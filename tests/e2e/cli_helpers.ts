@@ -82,3 +82,27 @@ export async function onlyRunDir(resultDir: string): Promise<string> {
   }
   return dirs[0];
 }
+
+/**
+ * Writes a math task of `problems` rows ("What is i + 1?") with its data
+ * file into `dir`; returns the task file's path.
+ */
+export async function writeArithmeticTask(dir: string, problems: number): Promise<string> {
+  const rows = Array.from(
+    { length: problems },
+    (_, i) => JSON.stringify({ problem: `What is ${i} + 1?`, answer: String(i + 1) }),
+  );
+  await Deno.writeTextFile(`${dir}/problems.jsonl`, rows.join("\n") + "\n");
+  await Deno.writeTextFile(
+    `${dir}/arithmetic.yaml`,
+    [
+      "handler: math",
+      "dataset_path: problems.jsonl",
+      "question_key: problem",
+      "answer_key: answer",
+      "templating_parameters:",
+      '  template: "{problem}"',
+    ].join("\n") + "\n",
+  );
+  return `${dir}/arithmetic.yaml`;
+}

@@ -6,29 +6,9 @@
  */
 import { assertEquals } from "../support/assert.ts";
 import { type OpenAIServer, startOpenAIServer } from "../../testing/openai_server.ts";
-import { onlyRunDir, runCli } from "./cli_helpers.ts";
+import { onlyRunDir, runCli, writeArithmeticTask } from "./cli_helpers.ts";
 
 const HOLD_LIMIT_MS = 10_000;
-
-async function writeTask(dir: string, problems: number): Promise<string> {
-  const rows = Array.from(
-    { length: problems },
-    (_, i) => JSON.stringify({ problem: `What is ${i} + 1?`, answer: String(i + 1) }),
-  );
-  await Deno.writeTextFile(`${dir}/problems.jsonl`, rows.join("\n") + "\n");
-  await Deno.writeTextFile(
-    `${dir}/count.yaml`,
-    [
-      "handler: math",
-      "dataset_path: problems.jsonl",
-      "question_key: problem",
-      "answer_key: answer",
-      "templating_parameters:",
-      '  template: "{problem}"',
-    ].join("\n") + "\n",
-  );
-  return `${dir}/count.yaml`;
-}
 
 /** Servers sharing one in-flight count; each request waits until `level` are in flight. */
 async function startHoldingServers(count: number, level: number): Promise<OpenAIServer[]> {
@@ -59,7 +39,7 @@ for (const { backend, servers: serverCount, n } of CASES) {
       const dir = await Deno.makeTempDir();
       const servers = await startHoldingServers(serverCount, level);
       try {
-        const task = await writeTask(dir, 2 * level);
+        const task = await writeArithmeticTask(dir, 2 * level);
         const urls = servers.map((s) => s.url);
         const run = await runCli([
           "generate",
