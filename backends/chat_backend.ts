@@ -291,6 +291,7 @@ class AttemptDeadline {
   readonly #idleMs: number | null;
   readonly #totalTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastHeard = performance.now();
   /** Which deadline fired, for the message. */
   expired: string | null = null;
 
@@ -302,22 +303,25 @@ class AttemptDeadline {
         config.timeoutMs,
       );
     }
-    this.heard();
+    if (this.#idleMs !== null) this.#armIdle(this.#idleMs);
   }
 
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
-  /** Bytes arrived: the idle clock starts again. */
+  /** Bytes arrived: the idle clock starts again (one timer, re-armed only when it fires). */
   heard(): void {
-    if (this.#idleMs === null) return;
-    clearTimeout(this.#idleTimer);
-    const idleMs = this.#idleMs;
-    this.#idleTimer = setTimeout(
-      () => this.#expire(`was silent for ${seconds(idleMs)} (idle_timeout)`),
-      idleMs,
-    );
+    this.#lastHeard = performance.now();
+  }
+
+  #armIdle(ms: number): void {
+    this.#idleTimer = setTimeout(() => {
+      const idleMs = this.#idleMs!;
+      const left = this.#lastHeard + idleMs - performance.now();
+      if (left > 0) this.#armIdle(left);
+      else this.#expire(`was silent for ${seconds(idleMs)} (idle_timeout)`);
+    }, ms);
   }
 
   clear(): void {

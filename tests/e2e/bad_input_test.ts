@@ -118,7 +118,7 @@ Deno.test("a backend that cannot be reached stops the run early and leaves no fo
     "--result-dir",
     resultDir,
   ]);
-  assertOneLineError(run, "failed to generate");
+  assertOneLineError(run, "Cannot connect to");
   assertEquals([...Deno.readDirSync(resultDir)], []);
 });
 
