@@ -244,6 +244,8 @@ export class ChatBackend implements Backend {
     const attemptSignal = AbortSignal.any([signal, deadline.signal]);
     const noKey = this.#config.apiKey === undefined ? { headers: { authorization: null } } : {};
     const choices = new ChoiceAccumulator();
+    // vLLM's extras (top_k, continue_final_message, return_token_ids...) ride in the body as
+    // undocumented params, which the client sends as-is (its README: "Undocumented request params").
     try {
       if (this.#config.stream) {
         const stream = await client.chat.completions.create(
