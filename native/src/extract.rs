@@ -290,6 +290,12 @@ pub fn last_number(text: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// Twin of `isDollarAmounts`.
+fn is_dollar_amounts(raw: &[u8], after: i32) -> bool {
+    let last = code_at(raw, raw.len() as isize - 1);
+    is_space(last) || last == b'=' as i32 || is_digit(after) || raw.contains(&b'\n')
+}
+
 const MATH_DELIMITERS: [(&[u8], &[u8]); 4] = [
     (b"$$", b"$$"),
     (b"\\[", b"\\]"),
@@ -328,7 +334,7 @@ pub fn last_math_span(text: &[u8]) -> Option<Vec<u8>> {
             Some(e) => e,
         };
         let raw = &text[i + open.len()..end];
-        if open == b"$" && is_space(code_at(raw, raw.len() as isize - 1)) {
+        if open == b"$" && is_dollar_amounts(raw, code_at(text, end as isize + 1)) {
             i = end;
             continue;
         }
@@ -367,7 +373,7 @@ fn after_hashes(text: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The raw final answer, or None; with `strong_only` only a box or an answer phrase counts.
-pub fn extract_raw_answer(text: &[u8], strong_only: bool) -> Option<Vec<u8>> {
+pub fn extract_raw_answer(text: &[u8], strong_only: bool, math_spans: bool) -> Option<Vec<u8>> {
     if let Some(m) = find(text, b"final answer is $", 0) {
         if let Some(end) = find(text, b"$. I hope", m + 17) {
             return Some(trim_ascii(&text[m + 17..end]).to_vec());
@@ -388,8 +394,10 @@ pub fn extract_raw_answer(text: &[u8], strong_only: bool) -> Option<Vec<u8>> {
     if let Some(b) = bold_on_last_line(text) {
         return Some(b);
     }
-    if let Some(m) = last_math_span(text) {
-        return Some(m);
+    if math_spans {
+        if let Some(m) = last_math_span(text) {
+            return Some(m);
+        }
     }
     last_number(text)
 }

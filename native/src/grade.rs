@@ -80,7 +80,7 @@ fn verdict_of(correct: bool) -> Verdict {
 }
 
 fn grade_math(text: &[u8], gold: &[u8], truncated: bool) -> Score {
-    let raw = match extract_raw_answer(text, truncated) {
+    let raw = match extract_raw_answer(text, truncated, true) {
         Some(r) if r.len() <= MAX_ANSWER_BYTES => r,
         _ => return missing(truncated),
     };
@@ -131,7 +131,7 @@ fn gold_number(gold: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn grade_gsm8k(text: &[u8], gold: &[u8], truncated: bool) -> Score {
-    let raw = match extract_raw_answer(text, truncated) {
+    let raw = match extract_raw_answer(text, truncated, false) {
         Some(r) if r.len() <= MAX_ANSWER_BYTES => r,
         _ => return missing(truncated),
     };

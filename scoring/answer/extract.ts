@@ -238,6 +238,16 @@ export function lastNumber(text: string): string | null {
   return null;
 }
 
+/**
+ * Whether a `$..$` pair encloses dollar amounts, not math: `$5 and $6`
+ * (space before the closing `$`), `$50-$35` (a digit after it), `$50/2=$<<`
+ * (an `=` before it), or a line break inside.
+ */
+function isDollarAmounts(raw: string, after: number): boolean {
+  const last = codeAt(raw, raw.length - 1);
+  return isSpace(last) || last === 61 || isDigit(after) || raw.includes("\n");
+}
+
 const MATH_DELIMITERS: readonly (readonly [string, string])[] = [
   ["$$", "$$"],
   ["\\[", "\\]"],
@@ -269,8 +279,8 @@ export function lastMathSpan(text: string): string | null {
     while (close === "$" && end > 0 && text[end - 1] === "\\") end = text.indexOf(close, end + 1);
     if (end < 0) break;
     const raw = text.slice(i + open.length, end);
-    if (open === "$" && isSpace(codeAt(raw, raw.length - 1))) {
-      i = end; // "$5 and $6": dollar amounts, not math
+    if (open === "$" && isDollarAmounts(raw, codeAt(text, end + 1))) {
+      i = end;
       continue;
     }
     const content = trimAscii(raw);
@@ -305,9 +315,14 @@ function afterHashes(text: string): string | null {
 /**
  * The raw (not normalized) final answer of a response, or null. With
  * `strongOnly`, only explicit answers count (box, answer phrase): what a
- * response cut by max_tokens may still contain.
+ * response cut by max_tokens may still contain. Without `mathSpans` (GSM8K,
+ * where `$` is money) the last math span is not read.
  */
-export function extractRawAnswer(text: string, strongOnly = false): string | null {
+export function extractRawAnswer(
+  text: string,
+  strongOnly = false,
+  mathSpans = true,
+): string | null {
   const minerva = text.indexOf("final answer is $");
   if (minerva >= 0) {
     const end = text.indexOf("$. I hope", minerva + 17);
@@ -322,7 +337,7 @@ export function extractRawAnswer(text: string, strongOnly = false): string | nul
   if (strongOnly) return null;
   const bold = boldOnLastLine(text);
   if (bold !== null) return bold;
-  const span = lastMathSpan(text);
+  const span = mathSpans ? lastMathSpan(text) : null;
   if (span !== null) return span;
   return lastNumber(text);
 }

@@ -90,7 +90,7 @@ function goldNumber(gold: string): string | null {
 }
 
 function gradeGsm8k(text: string, gold: string, truncated: boolean): Score {
-  const raw = extractRawAnswer(text, truncated);
+  const raw = extractRawAnswer(text, truncated, false);
   if (raw === null || utf8Length(raw) > MAX_ANSWER_BYTES) return missing(truncated);
   const pred = lastNumber(raw.replaceAll("$", ""));
   if (pred === null) return missing(truncated);
