@@ -42,15 +42,10 @@ Deno.test({
         stderr: "null",
       }).spawn();
       let runDir: string | null = null;
-      let finished = 0;
-      for (let i = 0; i < 400 && finished < 8; i++) {
-        await new Promise((r) => setTimeout(r, 25));
-        try {
-          runDir ??= await onlyRunDir(resultDir);
-          const text = await Deno.readTextFile(`${runDir}/samples.jsonl`);
-          finished = text.split("\n").length - 1;
-        } catch { /* not there yet */ }
-      }
+      await waitFor(async () => {
+        runDir ??= await onlyRunDir(resultDir);
+        return (await Deno.readTextFile(`${runDir}/samples.jsonl`)).split("\n").length > 8;
+      }, child);
       child.kill("SIGKILL");
       await child.status;
       if (!runDir) throw new Error("the run folder never appeared");
@@ -88,64 +83,76 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "evaluate interrupted with SIGINT saves its results files and exits 130",
-  async fn() {
-    const bench = testdataJsonl<{ problem: string; answer: string }>(
-      "benchmarks/math500.jsonl.gz",
-      30,
-    );
-    const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
-    await Deno.writeTextFile(dataset, bench.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    const answers = new Map(bench.map((r) => [r.problem, `So $\\boxed{${r.answer}}$.`]));
-    const server = await startReplayServer(answers, { latencyMs: 80 });
-    const resultDir = await Deno.makeTempDir();
-    try {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "--quiet",
-          `${ROOT}cli.ts`,
-          "evaluate",
-          ...taskFlags("math500", "test/model", server.url),
-          "--dataset-path",
-          dataset,
-          "--concurrency",
-          "1",
-          "--result-dir",
-          resultDir,
-        ],
-        cwd: ROOT,
-        env: { NO_COLOR: "1" },
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
-      let runDir: string | null = null;
-      for (let i = 0; i < 400; i++) {
-        await new Promise((r) => setTimeout(r, 25));
-        try {
-          runDir ??= await onlyRunDir(resultDir);
-          if ((await Deno.readTextFile(`${runDir}/samples.jsonl`)).split("\n").length > 4) break;
-        } catch { /* not there yet */ }
-      }
-      child.kill("SIGINT");
-      const status = await child.status;
-      const stderr = new TextDecoder().decode(
-        (await new Response(child.stderr).arrayBuffer()) as ArrayBuffer,
+/** Waits until `done()` holds, the child has exited, or a deadline far beyond any load passes. */
+async function waitFor(done: () => Promise<boolean>, child: Deno.ChildProcess): Promise<void> {
+  let exited = false;
+  child.status.then(() => (exited = true));
+  const deadline = Date.now() + 120_000;
+  while (!exited && Date.now() < deadline) {
+    if (await done().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// Ctrl-C and a scheduler's SIGTERM both save the run files and say how to resume.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.test({
+    name: `evaluate interrupted with ${signal} saves its results files and exits 130`,
+    async fn() {
+      const bench = testdataJsonl<{ problem: string; answer: string }>(
+        "benchmarks/math500.jsonl.gz",
+        30,
       );
-      assertEquals(status.code, 130, stderr);
-      if (!stderr.includes("--resume-from")) throw new Error(`no resume hint in: ${stderr}`);
-      const saved = await readJsonl<{ id: string }>(`${runDir}/samples.jsonl`);
-      const results = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));
-      assertEquals(Object.keys(results).sort(), saved.map((r) => r.id).sort());
-      const summary = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
-      assertEquals(summary.status, "interrupted");
-      assertEquals(summary.num_samples, saved.length);
-    } finally {
-      await server.close();
-      await Deno.remove(resultDir, { recursive: true });
-      await Deno.remove(dataset);
-    }
-  },
-});
+      const dataset = await Deno.makeTempFile({ suffix: ".jsonl" });
+      await Deno.writeTextFile(dataset, bench.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      const answers = new Map(bench.map((r) => [r.problem, `So $\\boxed{${r.answer}}$.`]));
+      const server = await startReplayServer(answers, { latencyMs: 80 });
+      const resultDir = await Deno.makeTempDir();
+      try {
+        const child = new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            "--quiet",
+            `${ROOT}cli.ts`,
+            "evaluate",
+            ...taskFlags("math500", "test/model", server.url),
+            "--dataset-path",
+            dataset,
+            "--concurrency",
+            "1",
+            "--result-dir",
+            resultDir,
+          ],
+          cwd: ROOT,
+          env: { NO_COLOR: "1" },
+          stdout: "null",
+          stderr: "piped",
+        }).spawn();
+        let runDir: string | null = null;
+        await waitFor(async () => {
+          runDir ??= await onlyRunDir(resultDir);
+          return (await Deno.readTextFile(`${runDir}/samples.jsonl`)).split("\n").length > 4;
+        }, child);
+        child.kill(signal);
+        const status = await child.status;
+        const stderr = new TextDecoder().decode(
+          (await new Response(child.stderr).arrayBuffer()) as ArrayBuffer,
+        );
+        assertEquals(status.code, 130, stderr);
+        if (!stderr.includes("--resume-from")) throw new Error(`no resume hint in: ${stderr}`);
+        const saved = await readJsonl<{ id: string }>(`${runDir}/samples.jsonl`);
+        if (saved.length >= 30) throw new Error("the run finished before the signal");
+        const results = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));
+        assertEquals(Object.keys(results).sort(), saved.map((r) => r.id).sort());
+        const summary = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
+        assertEquals(summary.status, "interrupted");
+        assertEquals(summary.num_samples, saved.length);
+      } finally {
+        await server.close();
+        await Deno.remove(resultDir, { recursive: true });
+        await Deno.remove(dataset);
+      }
+    },
+  });
+}
