@@ -49,17 +49,25 @@ Deno.test({
       if (Math.abs(correct - 6) > 1) throw new Error(`scored ${correct}/30, published 6/30`);
       assertEquals(summary.configuration.task.name, "aime24");
 
-      // --ids re-scores a subset and leaves the rest as they were.
-      const again = await runCli(["score", "--run-dir", runDir, "--ids", "0,1", "--scorer", "ts"]);
-      assertEquals(again.code, 0, again.stderr);
-      assertEquals(
-        JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`)).accuracy,
-        summary.accuracy,
-      );
-      const bad = await runCli(["score", "--run-dir", runDir, "--ids", "0,999"]);
-      if (bad.code === 0 || !bad.stderr.includes("999")) {
-        throw new Error("unknown --ids were accepted");
+      // --ids re-scores a subset and leaves the rest as they were: two wrong answers are
+      // corrected in results.json, only the one named in --ids is scored again.
+      const before = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));
+      const [named, other] = Object.keys(before).filter((k) => !before[k].responses[0].correctness);
+      for (const id of [named, other]) {
+        before[id].responses[0].content = `So the answer is $\\boxed{${before[id].answer}}$.`;
       }
+      await Deno.writeTextFile(`${runDir}/results.json`, JSON.stringify(before));
+      const again = await runCli(["score", "--run-dir", runDir, "--ids", named, "--scorer", "ts"]);
+      assertEquals(again.code, 0, again.stderr);
+      if (!again.stdout.includes("rescored 1 samples")) throw new Error(again.stdout);
+      const after = JSON.parse(await Deno.readTextFile(`${runDir}/results.json`));
+      assertEquals(after[named].responses[0].correctness, true);
+      assertEquals(after[other].responses[0].correctness, false, "a sample outside --ids");
+      const rescored = JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`));
+      assertEquals(Math.round(rescored.accuracy * 30), correct + 1);
+      const bad = await runCli(["score", "--run-dir", runDir, "--ids", "0,999"]);
+      assertEquals(bad.code, 2, bad.stderr);
+      if (!bad.stderr.includes("999")) throw new Error(`unknown --ids accepted: ${bad.stderr}`);
 
       // A SkyThought run folder has only results.json and summary.json.
       await Deno.remove(`${runDir}/samples.jsonl`);
@@ -67,7 +75,7 @@ Deno.test({
       assertEquals(imported.code, 0, imported.stderr);
       assertEquals(
         JSON.parse(await Deno.readTextFile(`${runDir}/summary.json`)).accuracy,
-        summary.accuracy,
+        rescored.accuracy,
       );
       assertEquals((await readJsonl(`${runDir}/samples.jsonl`)).length, 30);
     } finally {
