@@ -73,7 +73,7 @@ Deno.test({
       let exited = false;
       child.status.then(() => (exited = true));
       // Started, healthy and serving: requests reach the replay server through it.
-      await until(async () => exited || server.requests.length >= 2, 180_000);
+      await until(() => Promise.resolve(exited || server.requests.length >= 2), 180_000);
       const vllm = await pidMentioning(fake.argvFile);
       if (vllm === null) throw new Error("the fake vllm is not running");
       child.kill("SIGINT");
