@@ -230,3 +230,19 @@ function registerRealData(label: string, opened: AnswerGrader | { unavailable: s
 
 registerRealData("ts", tsAnswerGrader());
 registerRealData("native", openBuiltNativeGrader());
+
+/**
+ * `--grader skythought` on the same harness generations: AIME24 and AMC23 as
+ * published; MATH-500 405, taking the harness's interval-bracket error (184)
+ * as well, so it differs only where the harness mangled the gold (198, 217)
+ * or has no `\pm` (284).
+ */
+Deno.test("skythought rules reproduce the harness up to its mangled golds and missing \\pm", () => {
+  const g = tsAnswerGrader({ mode: "skythought" });
+  const expected = { math500: ["198", "217", "284"], aime24: [], amc23: [] };
+  for (const name of ["math500", "aime24", "amc23"] as const) {
+    const { rows } = harness(name);
+    assert.deepEqual(disagreements(g, rows).ids, expected[name], name);
+  }
+  assert.equal(disagreements(g, harness("math500").rows).correct, 405);
+});
