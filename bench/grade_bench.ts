@@ -1,6 +1,6 @@
 /**
- * Throughput of the answer graders on real model responses (the shared
- * generations, replicated to about 100k), native against the TypeScript
+ * Throughput of the answer graders on real model responses (the generations
+ * in tests/testdata, replicated to about 100k), native against the TypeScript
  * baseline measured in the same run, end to end through `runGrade` on a JSONL
  * file, and the slowest adversarial inputs (the 50 ms bound).
  *
@@ -11,13 +11,11 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runGrade } from "../cli/grade.ts";
 import { type AnswerGrader, type AnswerItem, tsAnswerGrader } from "../scoring/answer/mod.ts";
 import { openNativeAnswerGrader } from "../native/mod.ts";
-
-const DATA = fileURLToPath(new URL("../../shared/data/generations/", import.meta.url));
+import { testdataJson, testdataJsonl } from "../tests/support/testdata.ts";
 
 interface Line {
   id: string;
@@ -29,7 +27,7 @@ interface Line {
 }
 
 function readJsonl(path: string): Record<string, unknown>[] {
-  return Deno.readTextFileSync(DATA + path).trim().split("\n").map((l) => JSON.parse(l));
+  return testdataJsonl(`generations/${path}.gz`);
 }
 
 /** Every real response in the shared generations, as grade input lines. */
@@ -45,8 +43,12 @@ function realLines(): Line[] {
       });
     }
   }
-  for (const f of Deno.readDirSync(DATA + "skythought_native")) {
-    const d = JSON.parse(Deno.readTextFileSync(`${DATA}skythought_native/${f.name}`));
+  for (const run of ["AIME_train", "MATH500_test"]) {
+    const d = testdataJson<
+      Record<string, { answer: unknown; responses: Record<string, { content: string }> }>
+    >(
+      `generations/skythought_native/Qwen2.5-32B-Instruct_${run}_None_0_-1_still2_sys_zero.json.gz`,
+    );
     for (
       const [k, v] of Object.entries<
         { answer: unknown; responses: Record<string, { content: string }> }
@@ -137,6 +139,15 @@ const ADVERSARIAL: AnswerItem[] = [
     }\\end{pmatrix}`,
     format: "math",
   },
+  { response: "so $a$ ".repeat(40000), gold: "a", format: "math" },
+  { response: "$" + "\\$".repeat(100000), gold: "1", format: "math" },
+  {
+    response: `\\boxed{${Array.from({ length: 200 }, (_, i) => `\\pm${i}\\pm1\\pm2`).join(",")}}`,
+    gold: Array.from({ length: 1600 }, (_, i) => String(i)).join(","),
+    format: "math",
+  },
+  { response: "\\boxed{(1+i)^{999999}}", gold: "(1-i)^{999999}", format: "math" },
+  { response: "It can't be " + "A or B, ".repeat(20000) + "so C", gold: "C", format: "choice" },
 ];
 
 function slowest(grader: AnswerGrader): { ms: number; index: number } {
