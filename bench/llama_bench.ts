@@ -18,7 +18,11 @@
  */
 
 import { parseArgs } from "node:util";
-import { LLAMA_SERVER, startLlamaServer, STORIES_MODEL_NAME } from "../tests/support/llama_server.ts";
+import {
+  LLAMA_SERVER,
+  startLlamaServer,
+  STORIES_MODEL_NAME,
+} from "../tests/support/llama_server.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const TASK = `${ROOT}tests/testdata/llama/stories.yaml`;
@@ -114,7 +118,9 @@ async function measure(slots: number, dataset: string, resultDir: string): Promi
   if (!out.success) {
     throw new Error(`evaluate failed at ${slots} slots:\n${decoder.decode(out.stderr)}`);
   }
-  const summary = JSON.parse(await Deno.readTextFile(`${await onlyRunDir(resultDir)}/summary.json`));
+  const summary = JSON.parse(
+    await Deno.readTextFile(`${await onlyRunDir(resultDir)}/summary.json`),
+  );
   return {
     slots,
     samples: summary.num_samples,

@@ -98,6 +98,8 @@ async function launch(
       "--no-webui",
       ...(options.args ?? []),
     ],
+    // The cached build keeps its shared libraries beside the binary.
+    env: { LD_LIBRARY_PATH: binary.slice(0, binary.lastIndexOf("/")) },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
