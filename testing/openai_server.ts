@@ -5,7 +5,7 @@
  *
  * Implements `POST /v1/chat/completions` (`n` choices, `usage`, vLLM
  * `token_ids` on `return_token_ids`, `finish_reason: "length"` when an answer
- * exceeds the max tokens counted in whitespace tokens, SSE when `stream` is
+ * exceeds the max tokens counted in whitespace tokens, `stop` strings, SSE when `stream` is
  * true, the prefill flag check), `GET /v1/models`, `GET /health`,
  * `GET /version`, and scripted failures (any status in the OpenAI or the old
  * flat vLLM error shape, `Retry-After`, hangs). It counts requests in flight
@@ -242,7 +242,8 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
     if (list.length === 0) throw new Error("The answer function gave no answer");
     const choices = Array.from({ length: n }, (_, index) => {
       const item = list[index % list.length];
-      const answer: FakeAnswer = typeof item === "string" ? { text: item } : item;
+      const given: FakeAnswer = typeof item === "string" ? { text: item } : item;
+      const answer = cutAtStop(given, body.stop);
       const tokens = countWhitespaceTokens(answer.text);
       const cut = tokens > maxTokens;
       const text = cut
@@ -334,6 +335,19 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
       },
     }, handle);
   });
+}
+
+/**
+ * Ends an answer before the first of the `stop` strings it contains, which is
+ * not returned (`finish_reason: "stop"`), as vLLM and llama-server do.
+ */
+function cutAtStop(answer: FakeAnswer, stop: unknown): FakeAnswer {
+  const stops = (Array.isArray(stop) ? stop : [stop]).filter((s): s is string =>
+    typeof s === "string" && s !== ""
+  );
+  const at = Math.min(...stops.map((s) => answer.text.indexOf(s)).filter((i) => i >= 0));
+  if (!Number.isFinite(at)) return answer;
+  return { ...answer, text: answer.text.slice(0, at), finishReason: "stop" };
 }
 
 function reasoningModelProblem(
