@@ -169,24 +169,44 @@ Deno.test({
         },
       );
 
-      await t.step("the assistant prefill is continued (continue_final_message)", async () => {
+      await t.step("the assistant prefill is continued and stored without it", async () => {
         const prefill = "Once upon a time, there was a big";
-        for (
-          const [backend, backendArgs] of [["vllm", ""], ["openai", ",prefill=continue"]] as const
-        ) {
+        for (const [backend, args] of [["vllm", ""], ["openai", ",prefill=continue"]] as const) {
           const run = await evaluate(backend, "temperature=0,max_tokens=16", {
-            backendArgs,
+            backendArgs: args,
             flags: ["--assistant-prefill", prefill],
           });
-          for (const sample of run.samples) {
+          for (const sample of run.samples.slice(0, 3)) {
             assertEquals(sample.messages.at(-1), { role: "assistant", content: prefill });
-            const [r] = sample.responses;
-            // llama-server returns the prefill and its continuation as one text.
-            if (!r.content.startsWith(prefill) || r.content.length <= prefill.length) {
-              throw new Error(`${backend}: "${r.content}" does not continue the prefill`);
-            }
+            // llama-server answers with the prefill and its continuation as one text.
+            const raw = await fetch(`${server.url}/chat/completions`, {
+              method: "POST",
+              body: JSON.stringify({
+                messages: sample.messages,
+                temperature: 0,
+                max_tokens: 16,
+                continue_final_message: true,
+                add_generation_prompt: false,
+              }),
+            }).then((r) => r.json());
+            const full: string = raw.choices[0].message.content;
+            if (!full.startsWith(prefill)) throw new Error(`llama-server changed: "${full}"`);
+            assertEquals(sample.responses[0].content, full.slice(prefill.length), backend);
+            assertEquals(sample.responses[0].completion_tokens, raw.usage.completion_tokens);
           }
         }
+      });
+
+      await t.step("streamed n = 3 counts each choice's tokens from its deltas", async () => {
+        const run = await evaluate("openai", "temperature=1,max_tokens=4,seed=2", {
+          backendArgs: ",stream=true",
+          flags: ["--n", "3"],
+        });
+        const responses = run.samples.flatMap((s) => s.responses);
+        // llama-server's usage counts one choice; each delta carries one token.
+        const cut = responses.filter((r) => r.finish_reason === "length");
+        assertEquals(cut.map((r) => r.completion_tokens), cut.map(() => 4));
+        if (cut.length < ROWS) throw new Error(`only ${cut.length} responses reached max_tokens`);
       });
 
       await t.step(
