@@ -47,6 +47,11 @@ export async function loadComparison(
   if (comparison.shared_problems === 0) {
     throw new UsageError("Cannot compare the runs: they share no problem");
   }
+  if (comparison.shared_problems === comparison.unscored_in_either) {
+    throw new UsageError(
+      "Cannot compare the runs: no shared problem is scored in both (score them with skyeval score)",
+    );
+  }
   return comparison;
 }
 

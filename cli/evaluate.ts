@@ -41,7 +41,7 @@ import { progressReporter } from "./progress.ts";
 import { resumeCommand } from "./resume_command.ts";
 import { checkWritable } from "./writable_dir.ts";
 import { statisticsLines } from "./statistics_lines.ts";
-import { writeReport } from "../report/write_report.ts";
+import { writeRunReport } from "./run_report.ts";
 
 const FLAGS = {
   task: { type: "string" },
@@ -353,7 +353,7 @@ export async function runEvaluate(
       return 130;
     }
     report(io, summary, runDir, resumeCommand(command, args, runDir));
-    if (command === "evaluate") await writeRunReport(io, runDir);
+    if (command === "evaluate") await writeRunReport(io, runDir, summary.num_samples);
     return summary.errored_samples > 0 ? 1 : 0;
   } finally {
     progress.done();
@@ -438,15 +438,6 @@ function downloadReporter(io: CommandIO): (event: ProgressEvent) => void {
       } MB`,
     );
   };
-}
-
-/** Writes `report.html` into the run folder; a failure is a note, the run itself is done. */
-async function writeRunReport(io: CommandIO, runDir: string): Promise<void> {
-  try {
-    io.print(`report: ${(await writeReport([runDir])).path}`);
-  } catch (error) {
-    io.stderr(`note: report.html not written: ${(error as Error).message}`);
-  }
 }
 
 function report(io: CommandIO, summary: Summary, runDir: string, resume: string): void {

@@ -44,6 +44,12 @@ export async function runReport(args: string[], io: CommandIO): Promise<number> 
   const runs = flags["run-dir"] ?? [];
   if (runs.length === 0) throw new UsageError("report: missing option --run-dir");
   if (runs.length > 2) throw new UsageError("report: at most two --run-dir (A and B)");
+  if (flags.output) {
+    const folder = flags.output.replace(/[^/]*$/, "") || ".";
+    if (!(await Deno.stat(folder).then((i) => i.isDirectory, () => false))) {
+      throw new UsageError(`--output: folder "${folder}" does not exist`);
+    }
+  }
   // The same refusal as `compare`, before anything is written.
   if (runs.length === 2) await loadComparison(runs[0], runs[1], flags);
   const written = await writeReport(runs, {

@@ -21,6 +21,7 @@ import type { Row } from "../tasks/handler.ts";
 import { VERSION } from "../version.ts";
 import { parseFlags } from "./flags.ts";
 import { type CommandIO, UsageError } from "./io.ts";
+import { writeRunReport } from "./run_report.ts";
 import { chooseScorers } from "./scorers.ts";
 
 /** Records scored per grader call. */
@@ -173,6 +174,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
         ? ` (partial: ${summary.missing_samples} of ${summary.expected_samples} problems missing, ${summary.pending_responses} responses not scored)`
         : ""),
   );
+  await writeRunReport(io, runDir, summary.num_samples);
   return 0;
 }
 

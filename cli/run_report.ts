@@ -1,0 +1,30 @@
+/**
+ * `report.html` written into a run folder at the end of `evaluate` and
+ * `score`. A failure to write it is a note: the run itself is done.
+ *
+ * @module
+ */
+import { writeReport } from "../report/write_report.ts";
+import type { CommandIO } from "./io.ts";
+
+/** Above this many problems the page gets slow; `skyeval report` still writes it on request. */
+const MAX_AUTOMATIC_SAMPLES = 200_000;
+
+/** Writes `report.html` into the run folder and says where. */
+export async function writeRunReport(
+  io: CommandIO,
+  runDir: string,
+  samples: number,
+): Promise<void> {
+  if (samples > MAX_AUTOMATIC_SAMPLES) {
+    io.stderr(
+      `note: report.html not written for ${samples} problems; write it with: skyeval report --run-dir ${runDir}`,
+    );
+    return;
+  }
+  try {
+    io.print(`report: ${(await writeReport([runDir])).path}`);
+  } catch (error) {
+    io.stderr(`note: report.html not written: ${(error as Error).message}`);
+  }
+}
