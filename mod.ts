@@ -35,6 +35,19 @@ export { ListHasher, type SampleStream, sampleStreamOf } from "./core/sample_str
 export type { ResponseRecord, SampleRecord } from "./core/sample_record.ts";
 export { type Scorers, scoreSamples } from "./core/score_samples.ts";
 export { summarize, type Summary, SummaryFold } from "./core/summary.ts";
+export {
+  type RunStatistics,
+  runStatistics,
+  RunStatisticsAccumulator,
+} from "./core/stats/run_statistics.ts";
+export { clusteredAccuracy, type ClusteredEstimate } from "./core/stats/clustered.ts";
+export { majorityVote, type Vote } from "./core/stats/majority.ts";
+export { mcnemarExactP } from "./core/stats/mcnemar.ts";
+export { type BootstrapResult, pairedBootstrap } from "./core/stats/paired_bootstrap.ts";
+export { problemsToResolve } from "./core/stats/sample_size.ts";
+export { type ComparedRun, compareRuns, type RunComparison } from "./core/compare_runs.ts";
+export { type ReportData, reportData } from "./report/report_data.ts";
+export { reportHtml } from "./report/report_html.ts";
 export { buildResults, resultEntry, ResultsFileWriter } from "./core/results_file.ts";
 export { listTaskNames, loadTask, parseTaskConfig, TaskConfigError } from "./tasks/registry.ts";
 export { type TaskConfig, TaskConfigSchema, type TaskDefinition } from "./tasks/schema.ts";

@@ -7,5 +7,7 @@ Deno.test({
     const mod = await import("../../mod.ts");
     assertEquals(typeof mod.tsAnswerGrader, "function");
     assertEquals(typeof mod.runSamples, "function");
+    assertEquals(typeof mod.compareRuns, "function");
+    assertEquals(typeof mod.reportHtml, "function");
   },
 });
