@@ -8,9 +8,11 @@
  * system of the CLI process, from bash's `times`), the server's CPU seconds
  * (from /proc), and the client's share of the CPU both used. The baseline
  * is the 1-slot run of the same invocation: the closing lines give each
- * run's throughput as a ratio against it.
+ * run's throughput as a ratio against it. The CPU the CLI spends starting
+ * (`skyeval --version`, measured in the same run) is printed too and
+ * subtracted in the `client share` column.
  *
- *   deno run -A bench/llama_bench.ts [--samples 96] [--max-tokens 48] [--slots 1,4,16]
+ *   deno run -A bench/llama_bench.ts [--samples 192] [--max-tokens 48] [--slots 1,4,16]
  *
  * Needs the binary from `.ci/build_llama_server` (or `SKYEVAL_LLAMA_SERVER`).
  *
@@ -39,7 +41,7 @@ interface Measurement {
 
 const { values } = parseArgs({
   options: {
-    samples: { type: "string", default: "96" },
+    samples: { type: "string", default: "192" },
     "max-tokens": { type: "string", default: "48" },
     slots: { type: "string", default: "1,4,16" },
   },
@@ -56,6 +58,8 @@ const work = await Deno.makeTempDir({ prefix: "llama_bench_" });
 try {
   const dataset = `${work}/stories.jsonl`;
   await Deno.writeTextFile(dataset, repeatRows(await Deno.readTextFile(STORIES), samples));
+  const startup = childCpuSeconds(await timed([`${ROOT}cli.ts`, "--version"]));
+  console.log(`client startup (skyeval --version): ${startup.toFixed(2)} s CPU`);
   const results: Measurement[] = [];
   for (const slots of slotCounts) {
     results.push(await measure(slots, dataset, `${work}/run_${slots}`));
@@ -64,7 +68,9 @@ try {
       `slots ${String(slots).padStart(2)}: ${(r.samples / r.seconds).toFixed(1)} samples/s, ` +
         `${(r.completionTokens / r.seconds).toFixed(0)} tokens/s, ` +
         `client CPU ${r.clientCpu.toFixed(2)} s, server CPU ${r.serverCpu.toFixed(2)} s, ` +
-        `client share ${(100 * r.clientCpu / (r.clientCpu + r.serverCpu)).toFixed(1)}% ` +
+        `client share beyond startup ${
+          (100 * (r.clientCpu - startup) / (r.clientCpu - startup + r.serverCpu)).toFixed(1)
+        }% ` +
         `(${r.samples} samples in ${r.seconds.toFixed(2)} s)`,
     );
   }
@@ -81,6 +87,42 @@ async function measure(slots: number, dataset: string, resultDir: string): Promi
   await using server = await startLlamaServer({ parallel: slots, contextPerSlot: 256 });
   const serverCpuBefore = processCpuSeconds(server.pid);
   const started = performance.now();
+  const out = await timed([
+    `${ROOT}cli.ts`,
+    "evaluate",
+    "--task",
+    TASK,
+    "--model",
+    STORIES_MODEL_NAME,
+    "--backend",
+    "openai",
+    "--backend-args",
+    `base_url=${server.url},api_key=none,concurrency=${slots}`,
+    "--sampling-params",
+    `temperature=0.8,max_tokens=${maxTokens},seed=1`,
+    "--dataset-path",
+    dataset,
+    "--result-dir",
+    resultDir,
+    "--overwrite",
+  ]);
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpu = processCpuSeconds(server.pid) - serverCpuBefore;
+  const summary = JSON.parse(
+    await Deno.readTextFile(`${await onlyRunDir(resultDir)}/summary.json`),
+  );
+  return {
+    slots,
+    samples: summary.num_samples,
+    seconds,
+    clientCpu: childCpuSeconds(out),
+    serverCpu,
+    completionTokens: summary.total_completion_tokens,
+  };
+}
+
+/** Runs `deno run -A ARGS` under bash; what bash's `times` printed after it. */
+async function timed(args: string[]): Promise<string> {
   const out = await new Deno.Command("bash", {
     args: [
       "-c",
@@ -90,45 +132,15 @@ async function measure(slots: number, dataset: string, resultDir: string): Promi
       "run",
       "-A",
       "--quiet",
-      `${ROOT}cli.ts`,
-      "evaluate",
-      "--task",
-      TASK,
-      "--model",
-      STORIES_MODEL_NAME,
-      "--backend",
-      "openai",
-      "--backend-args",
-      `base_url=${server.url},api_key=none,concurrency=${slots}`,
-      "--sampling-params",
-      `temperature=0.8,max_tokens=${maxTokens},seed=1`,
-      "--dataset-path",
-      dataset,
-      "--result-dir",
-      resultDir,
-      "--overwrite",
+      ...args,
     ],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const seconds = (performance.now() - started) / 1000;
-  const serverCpu = processCpuSeconds(server.pid) - serverCpuBefore;
   const decoder = new TextDecoder();
-  if (!out.success) {
-    throw new Error(`evaluate failed at ${slots} slots:\n${decoder.decode(out.stderr)}`);
-  }
-  const summary = JSON.parse(
-    await Deno.readTextFile(`${await onlyRunDir(resultDir)}/summary.json`),
-  );
-  return {
-    slots,
-    samples: summary.num_samples,
-    seconds,
-    clientCpu: childCpuSeconds(decoder.decode(out.stdout)),
-    serverCpu,
-    completionTokens: summary.total_completion_tokens,
-  };
+  if (!out.success) throw new Error(`${args.join(" ")} failed:\n${decoder.decode(out.stderr)}`);
+  return decoder.decode(out.stdout);
 }
 
 /** The second line of bash's `times`: user and system time of its children. */
