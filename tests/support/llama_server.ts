@@ -27,7 +27,7 @@ const IN_CI = (Deno.env.get("CI") ?? "") !== "" && Deno.env.get("CI") !== "false
  */
 export const IGNORE_WITHOUT_LLAMA_SERVER = LLAMA_SERVER.path === null && !IN_CI;
 if (IGNORE_WITHOUT_LLAMA_SERVER) {
-  console.error(`llama-server tests ignored: ${LLAMA_SERVER.reason}`);
+  console.warn(`ignored: llama-server tests: ${LLAMA_SERVER.reason}`);
 }
 
 /** Options of {@linkcode startLlamaServer}. */
