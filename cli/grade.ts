@@ -22,6 +22,7 @@ import {
 } from "../scoring/answer/mod.ts";
 import { type NativeAnswerGrader, openNativeAnswerGrader } from "../native/mod.ts";
 import { concatBytes } from "../core/bytes.ts";
+import { textLines } from "../core/text_lines.ts";
 
 /** Help text of `skyeval grade`. */
 export const gradeHelp =
@@ -152,35 +153,6 @@ function parseLine(text: string, lineNo: number): Parsed {
   };
   if (line.choices !== undefined) item.choices = line.choices;
   return { id: line.id, line, item };
-}
-
-/** Splits a byte stream into text lines (without their line ends). */
-async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let rest = "";
-  let finished = false;
-  try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) {
-        finished = true;
-        break;
-      }
-      const text = rest + value;
-      let start = 0;
-      let nl = text.indexOf("\n");
-      while (nl >= 0) {
-        yield text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);
-        start = nl + 1;
-        nl = text.indexOf("\n", start);
-      }
-      rest = text.slice(start);
-    }
-    if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
-  } finally {
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
 }
 
 function pickGrader(
@@ -513,7 +485,7 @@ export async function runGrade(
         if (pending !== null) await writer.write(encoder.encode(await pending));
         pending = next;
       };
-      for await (const text of readLines(input)) {
+      for await (const text of textLines(input)) {
         lineNo++;
         if (io.signal?.aborted) break;
         if (isBlank(text)) continue;

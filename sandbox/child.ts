@@ -20,9 +20,9 @@ import {
   CONTROL,
   CONTROL_BYTES,
   type ParentMessage,
-  textLines,
   type WorkerInit,
 } from "./child_protocol.ts";
+import { textLines } from "../core/text_lines.ts";
 import { HARNESS_SOURCE, WARM_MODULES } from "./harness_py.ts";
 
 const [mode, assetDir, isolation = "reset", restoreEvery = "64"] = Deno.args as [

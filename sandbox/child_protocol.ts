@@ -64,25 +64,3 @@ export type WorkerInit = {
   /** With `reset`, a fresh interpreter after this many programs anyway. */
   restoreEvery: number;
 };
-
-/**
- * Split a byte stream into text lines, in time linear in its length (a long
- * line arriving in many chunks is joined once).
- */
-export async function* textLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let parts: string[] = [];
-  for await (const chunk of stream) {
-    let text = decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = text.indexOf("\n")) >= 0) {
-      parts.push(text.slice(0, newline));
-      yield parts.join("");
-      parts = [];
-      text = text.slice(newline + 1);
-    }
-    if (text) parts.push(text);
-  }
-  const rest = parts.join("") + decoder.decode();
-  if (rest) yield rest;
-}

@@ -37,6 +37,56 @@ export type PyValue =
   | { $set: PyValue[] }
   | { $repr: string };
 
+/** Deeper values than the driver writes (it stops at 200) are not its output. */
+const MAX_VALUE_DEPTH = 256;
+/** Python refuses to print ints longer than this (`sys.get_int_max_str_digits()`). */
+const MAX_INT_DIGITS = 4300;
+
+function isPyValue(v: unknown, depth: number): v is PyValue {
+  if (depth > MAX_VALUE_DEPTH) return false;
+  if (v === null || typeof v === "boolean" || typeof v === "number" || typeof v === "string") {
+    return true;
+  }
+  if (Array.isArray(v)) return v.every((e) => isPyValue(e, depth + 1));
+  if (typeof v !== "object") return false;
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return false;
+  const inner = (v as Record<string, unknown>)[keys[0]];
+  switch (keys[0]) {
+    case "$int":
+      return typeof inner === "string" && inner.length <= MAX_INT_DIGITS + 1 &&
+        /^-?\d+$/.test(inner);
+    case "$float":
+      return typeof inner === "string" && /^-?(?:inf|nan)$/i.test(inner);
+    case "$repr":
+      return typeof inner === "string";
+    case "$set":
+      return Array.isArray(inner) && inner.every((e) => isPyValue(e, depth + 1));
+    case "$dict":
+      return Array.isArray(inner) &&
+        inner.every((pair) =>
+          Array.isArray(pair) && pair.length === 2 && isPyValue(pair[0], depth + 1) &&
+          isPyValue(pair[1], depth + 1)
+        );
+    default:
+      return false;
+  }
+}
+
+/**
+ * A call-based driver's result line as a {@linkcode PyValue}, or `undefined`
+ * when it is not one (the program printed something else after the marker).
+ */
+export function parsePyValue(text: string): PyValue | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isPyValue(value, 0) ? value : undefined;
+}
+
 type Num = { kind: "num"; value: number; big?: bigint };
 
 function asNumber(v: PyValue): Num | undefined {
@@ -114,8 +164,9 @@ export function appsCallMatches(actual: PyValue, expected: unknown): boolean {
   return false;
 }
 
+// Each alternative consumes digits one way only, so a long non-number fails in linear time.
 const PY_FLOAT =
-  /^\s*[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.|inf(?:inity)?|nan)\s*$/i;
+  /^\s*[+-]?(?:(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?|inf(?:inity)?|nan)\s*$/i;
 
 /** Python `float(text)`, or `undefined` where Python raises. */
 export function pyFloat(text: string): number | undefined {
@@ -146,9 +197,9 @@ function pySplit(s: string): string[] {
     .filter((x) => x !== "");
 }
 
-/** Python's `str.strip()` (no argument). */
+/** Python's `str.strip()` (no argument); `trim()` strips what `\s` matches, in linear time. */
 function pyStrip(s: string): string {
-  return s.replace(/^\s+|\s+$/g, "");
+  return s.trim();
 }
 
 /** Python's `str.splitlines()`. */
@@ -228,7 +279,9 @@ function decimalKey(token: string): string | undefined {
   let digits = m[2] + (m[3] ?? "");
   let point = m[2].length + Number(m[4] ?? 0);
   const leading = digits.length - digits.replace(/^0+/, "").length;
-  digits = digits.slice(leading).replace(/0+$/, "");
+  let end = digits.length;
+  while (end > leading && digits.charCodeAt(end - 1) === 48) end--;
+  digits = digits.slice(leading, end);
   point -= leading;
   if (digits === "") return "0";
   return `${m[1] === "-" ? "-" : ""}${digits}e${point}`;

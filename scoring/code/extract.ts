@@ -27,6 +27,19 @@ const OTHER_TEXT_TAGS = new Set([
   "sh",
 ]);
 
+/** An opening fence line: a fence, an optional language tag, then anything but a backtick. */
+function openingFence(
+  line: string,
+  start: number,
+): { fence: string; lang: string; start: number } | undefined {
+  const fence = /^\s*(`{3,}|~{3,})/.exec(line);
+  if (!fence) return undefined;
+  const rest = line.slice(fence[0].length);
+  if (rest.includes("`")) return undefined;
+  const lang = /^[\w+#.-]*/.exec(rest.trimStart())![0];
+  return { fence: fence[1], lang: lang.toLowerCase(), start };
+}
+
 function fencedBlocks(text: string): Block[] {
   const lines = text.split("\n");
   const blocks: Block[] = [];
@@ -34,8 +47,7 @@ function fencedBlocks(text: string): Block[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (!open) {
-      const m = /^\s*(`{3,}|~{3,})\s*([\w+#.-]*)[^`]*$/.exec(line);
-      if (m) open = { fence: m[1], lang: m[2].toLowerCase(), start: i + 1 };
+      open = openingFence(line, i + 1);
       continue;
     }
     const close = /^\s*(`{3,}|~{3,})\s*$/.exec(line);
@@ -59,7 +71,7 @@ function pick(blocks: Block[]): string | null {
   const untagged = usable.filter((b) => b.lang === "");
   const code = usable.filter((b) => !OTHER_TEXT_TAGS.has(b.lang));
   const chosen = python.at(-1) ?? untagged.at(-1) ?? code.at(-1);
-  return chosen ? chosen.body.replace(/\s+$/, "") + "\n" : null;
+  return chosen ? chosen.body.trimEnd() + "\n" : null;
 }
 
 /**
@@ -81,7 +93,7 @@ export function extractCode(response: string): string | null {
   const tagged = /<code>([\s\S]*?)(?:<\/code>|$)/g;
   const fromTags = [...text.matchAll(tagged)].map((m) => m[1]).filter((s) => s.trim() !== "");
   if (!text.includes("```") && !text.includes("~~~") && fromTags.length > 0) {
-    return fromTags.at(-1)!.replace(/^\n+/, "").replace(/\s+$/, "") + "\n";
+    return fromTags.at(-1)!.replace(/^\n+/, "").trimEnd() + "\n";
   }
   text = text.replace(/<\/?code>/g, "");
   return pick(fencedBlocks(text));

@@ -23,6 +23,7 @@ import {
   appsStdinMatches,
   lcbCallMatches,
   lcbStdinMatches,
+  parsePyValue,
   type PyValue,
 } from "./compare.ts";
 import { extractCode } from "./extract.ts";
@@ -142,21 +143,38 @@ function failureVerdict(result: RunResult): TestVerdict | undefined {
 function callResult(stdout: string): PyValue | undefined {
   const at = stdout.lastIndexOf(RESULT_MARKER);
   if (at < 0) return undefined;
-  const line = stdout.slice(at + RESULT_MARKER.length).split("\n")[0];
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
+  const end = stdout.indexOf("\n", at);
+  return parsePyValue(stdout.slice(at + RESULT_MARKER.length, end < 0 ? undefined : end));
 }
 
 function parseTests(tests: CodeItem["tests"]): CodeTests | LcbTest[] {
-  if (typeof tests !== "string") return tests;
-  try {
-    return JSON.parse(tests);
-  } catch (cause) {
-    throw new TypeError("Cannot read code tests: not valid JSON", { cause });
+  let parsed: unknown = tests;
+  if (typeof tests === "string") {
+    try {
+      parsed = JSON.parse(tests);
+    } catch (cause) {
+      throw new TypeError("Cannot read code tests: not valid JSON", { cause });
+    }
   }
+  if (Array.isArray(parsed)) {
+    const bad = parsed.findIndex((t) =>
+      typeof t?.input !== "string" || typeof t?.output !== "string"
+    );
+    if (bad >= 0) {
+      throw new TypeError(`Cannot read code tests: test ${bad} needs string "input" and "output"`);
+    }
+    return parsed;
+  }
+  const io = parsed as Partial<CodeTests> | null;
+  if (!Array.isArray(io?.inputs) || !Array.isArray(io?.outputs)) {
+    throw new TypeError('Cannot read code tests: "inputs" and "outputs" must be lists');
+  }
+  if (io.outputs.length < io.inputs.length) {
+    throw new TypeError(
+      `Cannot read code tests: ${io.inputs.length} inputs but ${io.outputs.length} outputs`,
+    );
+  }
+  return io as CodeTests;
 }
 
 /** The method name in LeetCode-style starter code (`def name(self, ...)`). */
@@ -278,7 +296,7 @@ export async function scoreCode(
   } catch (error) {
     return unscored(code, (error as Error).message);
   }
-  if ((Array.isArray(tests) ? tests.length : tests?.inputs?.length ?? 0) === 0) {
+  if ((Array.isArray(tests) ? tests.length : tests.inputs.length) === 0) {
     return unscored(code, "no tests");
   }
   if (code === null) {
