@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type BatchMessage, type ChildEvent, type ParentMessage } from "./child_protocol.ts";
+import type { BatchMessage, ChildEvent, ParentMessage } from "./child_protocol.ts";
 import { textLines } from "../core/text_lines.ts";
 import { childEntry, preparePyodideAssets, sandboxFlags } from "./pyodide_assets.ts";
 import {
