@@ -13,7 +13,6 @@ import { runDemo } from "./cli/demo.ts";
 import { runGrade } from "./cli/grade.ts";
 import { runCompare } from "./cli/compare.ts";
 import { runReport } from "./cli/report.ts";
-import { sandboxIsolation } from "./cli/scorers.ts";
 import {
   type CodeGradeLine,
   type CodeScorer,
@@ -53,10 +52,7 @@ async function main(args: string[], io: CommandIO): Promise<number> {
         return await runGrade(rest, io, {
           codeScorer: async (line) =>
             gradeCodeLine(
-              await (scorer ??= createCodeScorer({
-                handleSignals: false,
-                isolation: sandboxIsolation(io),
-              })),
+              await (scorer ??= createCodeScorer({ handleSignals: false })),
               line as unknown as CodeGradeLine,
             ),
         });

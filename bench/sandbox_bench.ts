@@ -4,15 +4,18 @@
  * per test case, two at a time.
  *
  * Workload: the APPS "accordion" fixture (3 responses x all tests) and the
- * known-correct solutions of the APPS stdin problems in
- * `../shared/data/code/`, repeated `--repeat` times. Both sides run the same
- * programs on the same inputs and are judged by the same comparison.
+ * known-correct solutions of the APPS stdin problems in `--data`
+ * (`../shared/data/code/` beside the project), repeated `--repeat` times.
+ * Both sides run the same programs on the same inputs and are judged by the
+ * same comparison.
  *
  * Only tests whose input plus expected output is at most `--max-bytes` (1000)
- * are kept: small cases, where per-case overhead dominates. The baseline runs
- * on an even sample of `--baseline-cases` of them (it is slow).
+ * are kept: small cases, where per-case overhead dominates. With `--cpu`, the
+ * workload is instead every test of the real APPS reference solutions, large
+ * inputs included (CPU-bound). The baseline runs on an even sample of
+ * `--baseline-cases` of the tests (it is slow).
  *
- *   deno run -A bench/sandbox_bench.ts [--repeat 2] [--isolation reset|snapshot]
+ *   deno run -A bench/sandbox_bench.ts [--repeat 2] [--cpu] [--data DIR]
  *     [--python /usr/bin/python3] [--max-bytes 1000] [--baseline-cases 600]
  *
  * @module
@@ -30,10 +33,8 @@ interface Case {
   outputs: string[];
 }
 
-const DATA = new URL("../../shared/data/code/", import.meta.url);
-
-function readJsonl(name: string): Record<string, unknown>[] {
-  return Deno.readTextFileSync(new URL(name, DATA)).trim().split("\n").map((l) => JSON.parse(l));
+function readJsonl(data: URL, name: string): Record<string, unknown>[] {
+  return Deno.readTextFileSync(new URL(name, data)).trim().split("\n").map((l) => JSON.parse(l));
 }
 
 function extract(response: string): string {
@@ -51,14 +52,14 @@ function small(c: Case, maxBytes: number): Case {
   };
 }
 
-function workload(repeat: number, maxBytes: number): Case[] {
+function workload(data: URL, repeat: number, maxBytes: number, cpu: boolean): Case[] {
   const cases: Case[] = [];
-  for (const f of readJsonl("code_scorer_fixtures.jsonl")) {
+  for (const f of cpu ? [] : readJsonl(data, "code_scorer_fixtures.jsonl")) {
     if (f.benchmark !== "apps") continue;
     const io = f.input_output as { inputs: string[]; outputs: string[] };
     cases.push({ program: extract(String(f.response)), inputs: io.inputs, outputs: io.outputs });
   }
-  for (const p of readJsonl("apps_coderl_samples.jsonl")) {
+  for (const p of readJsonl(data, "apps_coderl_samples.jsonl")) {
     const io = p.input_output as { inputs: string[]; outputs: string[]; fn_name?: string };
     if (io.fn_name) continue;
     for (const code of p.solutions as string[]) {
@@ -120,10 +121,9 @@ async function native(
 
 async function sandboxed(
   cases: Case[],
-  isolation: "reset" | "snapshot",
 ): Promise<{ seconds: number; passed: number; startup: number }> {
   const t0 = performance.now();
-  await using sandbox = await createPyodideSandbox({ workers: 2, isolation });
+  await using sandbox = await createPyodideSandbox({ workers: 2 });
   const startup = (performance.now() - t0) / 1000;
   let passed = 0;
   const started = performance.now();
@@ -146,18 +146,27 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       repeat: { type: "string", default: "2" },
-      isolation: { type: "string", default: "reset" },
+      cpu: { type: "boolean", default: false },
+      data: { type: "string" },
       python: { type: "string", default: "/usr/bin/python3" },
       "baseline-cases": { type: "string", default: "600" },
       "max-bytes": { type: "string", default: "1000" },
     },
   });
-  const cases = workload(Number(values.repeat), Number(values["max-bytes"]));
+  const data = values.data
+    ? new URL(`file://${Deno.realPathSync(values.data)}/`)
+    : new URL("../../shared/data/code/", import.meta.url);
+  const maxBytes = values.cpu ? Infinity : Number(values["max-bytes"]);
+  const cases = workload(data, Number(values.repeat), maxBytes, values.cpu);
   const tests = cases.reduce((n, c) => n + c.inputs.length, 0);
-  console.log(`workload: ${cases.length} programs, ${tests} test cases`);
-  const ours = await sandboxed(cases, values.isolation as "reset" | "snapshot");
   console.log(
-    `pyodide sandbox (2 processes, isolation=${values.isolation}): ${
+    `workload: ${cases.length} programs, ${tests} test cases${
+      values.cpu ? " (every test of the APPS reference solutions)" : ""
+    }`,
+  );
+  const ours = await sandboxed(cases);
+  console.log(
+    `pyodide sandbox (2 processes, a fresh worker per program): ${
       (tests / ours.seconds).toFixed(0)
     } tests/s (${ours.seconds.toFixed(1)} s, ${ours.passed} passed; pool start ${
       ours.startup.toFixed(1)

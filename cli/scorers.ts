@@ -62,7 +62,6 @@ export function chooseScorers(
   grader?: string,
 ): ChosenScorers {
   const note = io.stderr;
-  const isolation = sandboxIsolation(io);
   const { wanted, mode } = scorerChoice(choice, grader);
   let answer = tsAnswerGrader({ mode });
   let fallbackReason: string | null = null;
@@ -77,7 +76,7 @@ export function chooseScorers(
   let code: Promise<CodeScorer> | undefined;
   let codeInfo: CodeScorer["info"] | undefined;
   const startCode = () => {
-    code ??= createCodeScorer({ handleSignals: false, isolation }).then((scorer) => {
+    code ??= createCodeScorer({ handleSignals: false }).then((scorer) => {
       codeInfo = scorer.info;
       return scorer;
     });
@@ -92,7 +91,6 @@ export function chooseScorers(
       ...(codeInfo
         ? {
           code_sandbox: codeInfo.sandbox,
-          sandbox_isolation: isolation,
           sandbox_speed_factor: codeInfo.speedFactor,
         }
         : {}),
@@ -104,17 +102,4 @@ export function chooseScorers(
       await scorer?.close();
     },
   };
-}
-
-/**
- * `SKYEVAL_SANDBOX_ISOLATION`: `reset` (default: reuse an interpreter the
- * harness has reset and checked) or `snapshot` (a fresh interpreter restored
- * for every program: complete, slower).
- */
-export function sandboxIsolation(io: Pick<CommandIO, "env">): "snapshot" | "reset" {
-  const value = io.env("SKYEVAL_SANDBOX_ISOLATION") ?? "reset";
-  if (value !== "snapshot" && value !== "reset") {
-    throw new UsageError(`SKYEVAL_SANDBOX_ISOLATION must be snapshot or reset, got "${value}"`);
-  }
-  return value;
 }

@@ -1,15 +1,16 @@
 /**
  * Entry point of one sandbox process. Started by the pool as
  * `deno run --allow-read=<asset dir> child.ts <serve|snapshot> <asset dir>`
- * with nothing else allowed. It runs Pyodide in a worker and keeps its own
- * thread free to watch the clock: on a case's deadline it writes the
- * interrupt buffer; the parent SIGKILLs the whole process if that does not
- * stop the case. It exits as soon as its stdin closes, so it never outlives
- * the parent.
+ * with nothing else allowed. Its main thread never runs untrusted code: it
+ * runs each program in a Pyodide worker of its own, sends it one case at a
+ * time, keeps the clock (the interrupt at the deadline, `terminate()` after
+ * a grace period), checks every reply, and terminates the worker when the
+ * program is done. It exits as soon as its stdin closes, so it never
+ * outlives the parent.
  *
- * In `serve` mode it reads JSON-line `ParentMessage`s on stdin and writes
- * JSON-line `ChildEvent`s on stdout. In `snapshot` mode it writes the memory
- * snapshot bytes on stdout and exits.
+ * In `serve` mode it reads JSON-line `ParentMessage`s on stdin (the first
+ * one is the key) and writes signed JSON-line `ChildEvent`s on stdout. In
+ * `snapshot` mode it writes the memory snapshot bytes on stdout and exits.
  *
  * @module
  */
@@ -19,88 +20,272 @@ import {
   type ChildEvent,
   CONTROL,
   CONTROL_BYTES,
+  isRunResult,
   type ParentMessage,
-  type WorkerInit,
+  type SnapshotReply,
+  type WorkerReply,
+  type WorkerRequest,
 } from "./child_protocol.ts";
-import { textLines } from "../core/text_lines.ts";
+import type { RunResult } from "./sandbox.ts";
 import { HARNESS_SOURCE, WARM_MODULES } from "./harness_py.ts";
+import { textLines } from "../core/text_lines.ts";
 
-const [mode, assetDir, isolation = "reset", restoreEvery = "64"] = Deno.args as [
-  "serve" | "snapshot",
-  string,
-  "snapshot" | "reset",
-  string,
-];
+const [mode, assetDir, graceArg = "250"] = Deno.args as ["serve" | "snapshot", string, string];
+const killGraceMs = Number(graceArg);
 const encoder = new TextEncoder();
-const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
-control[CONTROL.current] = -1;
-control[CONTROL.interrupted] = -1;
 
 function writeAll(bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) offset += Deno.stdout.writeSync(bytes.subarray(offset));
 }
 
-function send(event: ChildEvent): void {
-  writeAll(encoder.encode(JSON.stringify(event) + "\n"));
+function startWorker(): Worker {
+  // The worker's source is copied into the asset directory, the only place this process may read.
+  return new Worker(`file://${assetDir}child_worker.ts`, { type: "module" });
 }
 
-// The worker's source is copied into the asset directory, the only place this process may read.
-const worker = new Worker(`file://${assetDir}child_worker.ts`, { type: "module" });
-let batch: BatchMessage | undefined;
-let deadline: ReturnType<typeof setTimeout> | undefined;
+/** One Pyodide worker: one request at a time, exactly one reply to each. */
+class PyWorker {
+  readonly worker = startWorker();
+  readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+  /** Set when the worker sent something nobody asked for, or failed. */
+  broken: string | undefined;
+  #waiting: ((reply: WorkerReply | undefined) => void) | undefined;
 
-worker.onmessage = (event: MessageEvent<ChildEvent | { ev: "snapshot"; bytes: Uint8Array }>) => {
-  const msg = event.data;
-  if (msg.ev === "snapshot") {
-    writeAll(msg.bytes);
-    Deno.exit(0);
+  constructor() {
+    this.worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      if (!waiting) this.broken ??= "the worker sent a message nobody asked for";
+      waiting?.(event.data);
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.broken ??= `the worker failed: ${event.message}`;
+      this.#waiting?.(undefined);
+      this.#waiting = undefined;
+    };
   }
-  if (msg.ev === "start" && batch) {
-    clearTimeout(deadline);
-    const index = msg.i;
-    deadline = setTimeout(() => {
-      if (Atomics.load(control, CONTROL.current) !== index) return;
-      Atomics.store(control, CONTROL.interrupted, index);
-      Atomics.store(control, CONTROL.signal, 2);
-    }, batch.timeLimitMs);
-  } else if (msg.ev === "result" || msg.ev === "done") {
-    clearTimeout(deadline);
-  }
-  send(msg);
-  if (msg.ev === "fatal" && mode === "snapshot") Deno.exit(1);
-};
-worker.onerror = (event) => {
-  event.preventDefault();
-  send({ ev: "fatal", message: String(event.message) });
-  Deno.exit(1);
-};
 
-const init: WorkerInit = {
-  op: "init",
-  mode,
-  assetDir,
-  control: control.buffer as SharedArrayBuffer,
-  harness: HARNESS_SOURCE,
-  warmModules: WARM_MODULES,
-  isolation,
-  restoreEvery: Number(restoreEvery),
-};
-worker.postMessage(init);
+  /** Post `request`; the reply, or `undefined` when the worker broke or was terminated. */
+  ask(request: WorkerRequest, transfer: Transferable[] = []): Promise<WorkerReply | undefined> {
+    if (this.broken) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+      this.worker.postMessage(request, transfer);
+    });
+  }
+
+  terminate(reason: string): void {
+    this.broken ??= reason;
+    this.worker.terminate();
+    this.#waiting?.(undefined);
+    this.#waiting = undefined;
+  }
+}
+
+async function snapshot(): Promise<void> {
+  const worker = startWorker();
+  worker.onmessage = (event: MessageEvent<SnapshotReply | WorkerReply>) => {
+    const reply = event.data;
+    if (reply.ev === "snapshot") {
+      writeAll(reply.bytes);
+      Deno.exit(0);
+    }
+    console.error(reply.ev === "fatal" ? reply.message : `unexpected reply ${reply.ev}`);
+    Deno.exit(1);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    console.error(event.message);
+    Deno.exit(1);
+  };
+  const request: WorkerRequest = {
+    op: "snapshot",
+    assetDir,
+    harness: HARNESS_SOURCE,
+    warmModules: WARM_MODULES,
+  };
+  worker.postMessage(request);
+  await new Promise(() => {});
+}
 
 async function serve(): Promise<void> {
-  for await (const line of textLines(Deno.stdin.readable)) {
-    if (line.trim() === "") continue;
-    const msg = JSON.parse(line) as ParentMessage;
-    if (msg.op === "batch") {
-      batch = msg;
-      Atomics.store(control, CONTROL.cancel, 0);
-      worker.postMessage(msg);
-    } else if (msg.op === "cancel" && batch?.id === msg.id) {
-      Atomics.store(control, CONTROL.cancel, 1);
+  const messages = textLines(Deno.stdin.readable)[Symbol.asyncIterator]();
+  const first = await messages.next();
+  const hello = first.done ? undefined : parse(first.value);
+  if (hello?.op !== "key" || typeof hello.key !== "string") Deno.exit(1);
+  const key = hello.key;
+  let seq = 0;
+  const send = (event: ChildEvent) =>
+    writeAll(encoder.encode(JSON.stringify({ key, seq: seq++, ...event }) + "\n"));
+
+  const started = performance.now();
+  const [wasm, snapshotBytes] = await Promise.all([
+    Deno.readFile(`${assetDir}pyodide.asm.wasm`),
+    Deno.readFile(`${assetDir}snapshot.bin`),
+  ]);
+  const module = await WebAssembly.compile(wasm);
+
+  /** A worker with a fresh interpreter restored from the snapshot. */
+  const boot = async (): Promise<PyWorker> => {
+    const worker = new PyWorker();
+    // Each worker gets its own copy of the snapshot: nothing it writes reaches the next one.
+    const reply = await worker.ask({
+      op: "init",
+      assetDir,
+      module,
+      snapshot: snapshotBytes.slice(),
+      control: worker.control.buffer as SharedArrayBuffer,
+    });
+    if (reply?.ev !== "ready") {
+      worker.terminate("boot failed");
+      throw new Error(reply?.ev === "fatal" ? reply.message : worker.broken ?? "boot failed");
+    }
+    return worker;
+  };
+  let spare: Promise<PyWorker> = boot();
+  const take = (): Promise<PyWorker> => {
+    const worker = spare;
+    spare = boot();
+    spare.catch(() => {});
+    return worker;
+  };
+  try {
+    // V8 tiers the shared wasm code up as it runs; warm it once so the first programs are timed fairly.
+    const warm = await take();
+    await warm.ask({ op: "program", code: WARM_UP_PROGRAM, files: {} });
+    for (let i = 0; i < 3; i++) {
+      await warm.ask({
+        op: "case",
+        i,
+        stdin: "",
+        outputLimitBytes: 1 << 20,
+        memoryLimitBytes: 1 << 30,
+      });
+    }
+    warm.terminate("warm-up done");
+    await spare;
+  } catch (error) {
+    send({ ev: "fatal", message: String((error as Error)?.stack ?? error) });
+    Deno.exit(1);
+  }
+  send({ ev: "ready", loadMs: performance.now() - started });
+
+  let cancelled = -1;
+  let running: Promise<void> = Promise.resolve();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await messages.next();
+    } catch {
+      Deno.exit(1);
+    }
+    if (next.done) break;
+    const message = parse(next.value);
+    if (message?.op === "batch") {
+      send({ ev: "accepted", id: message.id });
+      running = running.then(() => runBatch(message, take, send, () => cancelled === message.id));
+    } else if (message?.op === "cancel") {
+      cancelled = message.id;
+    } else if (next.value.trim() !== "") {
+      // A line the parent never sends: stdin was read by someone else. Give up this process.
+      Deno.exit(1);
     }
   }
   Deno.exit(0);
 }
 
-if (mode === "serve") await serve();
+function parse(line: string): ParentMessage | undefined {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+const WARM_UP_PROGRAM = `d = {}
+for i in range(60000):
+    d[i % 100] = d.get(i % 100, 0) + i * i % 7
+s = sorted(str(i) for i in range(20000))
+`;
+
+async function runBatch(
+  msg: BatchMessage,
+  take: () => Promise<PyWorker>,
+  send: (event: ChildEvent) => void,
+  isCancelled: () => boolean,
+): Promise<void> {
+  let worker: PyWorker | undefined;
+  try {
+    for (let i = msg.start; i < msg.inputs.length && !isCancelled(); i++) {
+      if (!worker) {
+        worker = await take();
+        const reply = await worker.ask({ op: "program", code: msg.code, files: msg.files });
+        if (reply?.ev !== "program") throw new Error(worker.broken ?? "the program was not set");
+      }
+      send({ ev: "start", id: msg.id, i });
+      const { r, dead } = await runCase(worker, msg, i);
+      send({ ev: "result", id: msg.id, i, r });
+      if (dead) {
+        worker.terminate("the interpreter stopped");
+        worker = undefined;
+      }
+    }
+  } catch (error) {
+    worker?.terminate("failed");
+    send({ ev: "fatal", message: String((error as Error)?.message ?? error) });
+    Deno.exit(1);
+  }
+  worker?.terminate("program done");
+  send({ ev: "done", id: msg.id, workers: 1 });
+}
+
+/** Run case `i` on `worker` under this thread's clock; the worker only says what the program did. */
+async function runCase(
+  worker: PyWorker,
+  msg: BatchMessage,
+  i: number,
+): Promise<{ r: RunResult; dead: boolean }> {
+  const started = performance.now();
+  const interrupt = setTimeout(
+    () => Atomics.store(worker.control, CONTROL.signal, 2),
+    msg.timeLimitMs,
+  );
+  const kill = setTimeout(
+    () => worker.terminate("time limit exceeded"),
+    msg.timeLimitMs + killGraceMs,
+  );
+  const reply = await worker.ask({
+    op: "case",
+    i,
+    stdin: msg.inputs[i],
+    outputLimitBytes: msg.outputLimitBytes,
+    memoryLimitBytes: msg.memoryLimitBytes,
+  });
+  clearTimeout(interrupt);
+  clearTimeout(kill);
+  const wallMs = performance.now() - started;
+  const timedOut = wallMs > msg.timeLimitMs;
+  if (
+    reply?.ev !== "result" || reply.i !== i || typeof reply.dead !== "boolean" ||
+    !isRunResult(reply.r, msg.outputLimitBytes) || worker.broken
+  ) {
+    const reason = worker.broken ?? "the worker sent a malformed result";
+    worker.terminate(reason);
+    const status = timedOut ? "timeout" : "crash";
+    const error = timedOut ? "time limit exceeded" : `sandbox worker: ${reason}`;
+    return { r: { status, exitCode: null, stdout: "", stderr: "", wallMs, error }, dead: true };
+  }
+  const r: RunResult = { ...reply.r, wallMs };
+  if (timedOut) {
+    Object.assign(r, { status: "timeout", exitCode: null, error: "time limit exceeded" });
+  } else if (r.status === "timeout") {
+    // Not this thread's interrupt: the program raised KeyboardInterrupt itself.
+    Object.assign(r, { status: "exception", exitCode: 1, error: "KeyboardInterrupt" });
+  }
+  return { r, dead: reply.dead };
+}
+
+if (mode === "snapshot") await snapshot();
+else await serve();

@@ -1,16 +1,22 @@
 /**
- * The Pyodide worker inside a sandbox process. Each batch runs in a clean
- * interpreter: the previous one after the harness has reset and checked it,
- * or a fresh one restored from the memory snapshot. It runs the harness once
- * per case and posts each result as soon as it exists. The child's main
- * thread watches the clock and writes the interrupt buffer.
+ * The Pyodide worker inside a sandbox process. It lives for one program: the
+ * child's main thread starts it, it restores a fresh interpreter from the
+ * memory snapshot, runs the program once per case it is sent, and is
+ * terminated after the program (so nothing the program reached, in Python or
+ * in this JS realm, outlives it). The child's main thread watches the clock
+ * and writes the interrupt buffer.
  *
  * Permissions: read of the asset directory only (inherited from the child).
  *
  * @module
  */
 
-import { type BatchMessage, type ChildEvent, CONTROL, type WorkerInit } from "./child_protocol.ts";
+import {
+  CONTROL,
+  type SnapshotReply,
+  type WorkerReply,
+  type WorkerRequest,
+} from "./child_protocol.ts";
 import type { RunResult } from "./sandbox.ts";
 
 interface PyProxy {
@@ -38,116 +44,101 @@ interface Pyodide {
 
 type LoadPyodide = (options: Record<string, unknown>) => Promise<Pyodide>;
 
-interface Instance {
-  py: Pyodide;
-  setProgram: PyProxy;
-  runCase: PyProxy;
-  beginProgram: PyProxy;
-  endProgram: PyProxy;
-  programs: number;
+/** The current case's stdin, and its stdout and stderr bytes as the program wrote them. */
+interface CaseIo {
   stdin: Uint8Array;
   stdinPos: number;
-  fdOut: Uint8Array[];
-  fdErr: Uint8Array[];
-  fdBytes: number;
-  fdLimit: number;
-  fdExceeded: boolean;
-  dead: boolean;
+  out: Uint8Array[];
+  err: Uint8Array[];
+  outBytes: number;
+  errBytes: number;
+  limit: number;
+  exceeded: boolean;
 }
 
 // deno-lint-ignore no-explicit-any
 const scope = self as any;
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-const FD_CAP = 1 << 20;
 const STDIN_FILE = "/tmp/.stdin";
-/** An interpreter whose heap grew past this is replaced, to give the memory back. */
-const RESTORE_HEAP_BYTES = 256 * 1024 * 1024;
 
-let init: WorkerInit;
+let py: Pyodide;
+let runCaseProxy: PyProxy;
 let control: Int32Array;
-let loadPyodide: LoadPyodide;
-let snapshot: Uint8Array;
-let spare: Promise<Instance> | undefined;
-/** An interpreter that ran programs and passed the harness's clean check. */
-let reusable: Instance | undefined;
+let compileError: string | null = null;
+/** The interpreter failed under a case (or the program called `os._exit`); it is not used again. */
+let dead = false;
+const io: CaseIo = {
+  stdin: new Uint8Array(),
+  stdinPos: 0,
+  out: [],
+  err: [],
+  outBytes: 0,
+  errBytes: 0,
+  limit: 0,
+  exceeded: false,
+};
+const decoder = new TextDecoder();
 
-function post(event: ChildEvent | { ev: "snapshot"; bytes: Uint8Array }): void {
-  scope.postMessage(event);
+function post(reply: WorkerReply | SnapshotReply): void {
+  scope.postMessage(reply);
 }
 
-/** Compile the big wasm module once per process and instantiate it per interpreter. */
-function cacheWasmModule(): void {
+/** Make Pyodide instantiate the runtime from the module the child compiled once. */
+function useCompiledModule(module: WebAssembly.Module): void {
   const instantiate = WebAssembly.instantiate.bind(WebAssembly);
-  let compiled: Promise<WebAssembly.Module> | undefined;
   // deno-lint-ignore no-explicit-any
   (WebAssembly as any).instantiate = async (source: any, imports: any) => {
     if (source instanceof WebAssembly.Module || source.byteLength < 1 << 20) {
       return await instantiate(source, imports);
     }
-    compiled ??= WebAssembly.compile(source);
-    const module = await compiled;
     return { instance: await instantiate(module, imports), module };
   };
 }
 
-async function freshInstance(): Promise<Instance> {
-  const py = await loadPyodide({
-    indexURL: init.assetDir,
-    _loadSnapshot: snapshot,
+async function boot(msg: Extract<WorkerRequest, { op: "init" }>): Promise<void> {
+  useCompiledModule(msg.module);
+  control = new Int32Array(msg.control);
+  const { loadPyodide } = await import(`file://${msg.assetDir}pyodide.mjs`) as {
+    loadPyodide: LoadPyodide;
+  };
+  py = await loadPyodide({
+    indexURL: msg.assetDir,
+    _loadSnapshot: msg.snapshot,
     stdout: () => {},
     stderr: () => {},
     args: [],
     env: { HOME: "/home/pyodide" },
   });
-  return instanceOf(py);
-}
-
-function instanceOf(py: Pyodide): Instance {
-  const instance: Instance = {
-    py,
-    setProgram: py.runPython("import _skyeval_harness\n_skyeval_harness.set_program") as PyProxy,
-    runCase: py.runPython("_skyeval_harness.run_case") as PyProxy,
-    beginProgram: py.runPython("_skyeval_harness.begin_program") as PyProxy,
-    endProgram: py.runPython("_skyeval_harness.end_program") as PyProxy,
-    programs: 0,
-    stdin: new Uint8Array(),
-    stdinPos: 0,
-    fdOut: [],
-    fdErr: [],
-    fdBytes: 0,
-    fdLimit: FD_CAP,
-    fdExceeded: false,
-    dead: false,
-  };
+  runCaseProxy = py.runPython("import _skyeval_harness\n_skyeval_harness.run_case") as PyProxy;
   py.setInterruptBuffer(new Int32Array(control.buffer, CONTROL.signal * 4, 1));
   py.setStdin({
     read(buffer) {
-      const n = Math.min(buffer.length, instance.stdin.length - instance.stdinPos);
-      buffer.set(instance.stdin.subarray(instance.stdinPos, instance.stdinPos + n));
-      instance.stdinPos += n;
+      const n = Math.min(buffer.length, io.stdin.length - io.stdinPos);
+      buffer.set(io.stdin.subarray(io.stdinPos, io.stdinPos + n));
+      io.stdinPos += n;
       return n;
     },
   });
-  const sink = (chunks: () => Uint8Array[]) => (buffer: Uint8Array) => {
-    const room = instance.fdLimit - instance.fdBytes;
-    if (buffer.length > room) {
-      if (room > 0) chunks().push(buffer.slice(0, room));
-      instance.fdBytes = instance.fdLimit;
-      instance.fdExceeded = true;
-      throw new Error("output limit exceeded");
-    }
-    chunks().push(buffer.slice());
-    instance.fdBytes += buffer.length;
-    return buffer.length;
-  };
-  py.setStdout({ write: sink(() => instance.fdOut) });
-  py.setStderr({ write: sink(() => instance.fdErr) });
-  return instance;
+  py.setStdout({ write: (buffer) => capture(buffer, "out") });
+  py.setStderr({ write: (buffer) => capture(buffer, "err") });
+}
+
+/** Keep a write to fd 1 or 2; past the cap, stop the program (as an interrupt does). */
+function capture(buffer: Uint8Array, stream: "out" | "err"): number {
+  const used = stream === "out" ? io.outBytes : io.errBytes;
+  if (buffer.length > io.limit - used) {
+    io.exceeded = true;
+    Atomics.store(control, CONTROL.signal, 2);
+    throw new Error("output limit exceeded");
+  }
+  io[stream].push(buffer.slice());
+  if (stream === "out") io.outBytes += buffer.length;
+  else io.errBytes += buffer.length;
+  return buffer.length;
 }
 
 function joinText(chunks: Uint8Array[]): string {
-  if (chunks.length === 0) return "";
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
@@ -157,91 +148,107 @@ function joinText(chunks: Uint8Array[]): string {
   return decoder.decode(out);
 }
 
-function heapBytes(instance: Instance): number {
-  try {
-    return instance.py._module.HEAP8.byteLength;
-  } catch {
-    return 0;
-  }
-}
-
-function prepare(instance: Instance, msg: BatchMessage): string | null {
-  for (const [name, text] of Object.entries(msg.files)) {
+function setProgram(code: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
     const slash = name.lastIndexOf("/");
-    if (slash > 0) instance.py.FS.mkdirTree(name.slice(0, slash));
-    instance.py.FS.writeFile(name, text);
+    if (slash > 0) py.FS.mkdirTree(name.slice(0, slash));
+    py.FS.writeFile(name, text);
   }
-  return (instance.setProgram(msg.code) as string | undefined) ?? null;
+  const setter = py.runPython("_skyeval_harness.set_program") as PyProxy;
+  compileError = (setter(code) as string | undefined) ?? null;
+  setter.destroy();
 }
 
 /**
  * Make fd 0 a regular file holding the case's input, as a judge's `< input`
  * redirect does, so `os.fstat(0).st_size` and `os.read(0, n)` work.
  */
-function stdinAsFile(instance: Instance): void {
-  const fs = instance.py.FS;
+function stdinAsFile(): void {
   try {
-    fs.writeFile(STDIN_FILE, instance.stdin);
-    const current = fs.getStream(0);
-    if (current) fs.close(current);
-    const stream = fs.open(STDIN_FILE, 0);
-    if (stream.fd !== 0) fs.close(stream);
+    py.FS.writeFile(STDIN_FILE, io.stdin);
+    const current = py.FS.getStream(0);
+    if (current) py.FS.close(current);
+    const stream = py.FS.open(STDIN_FILE, 0);
+    if (stream.fd !== 0) py.FS.close(stream);
   } catch {
-    // Keep the stdin device (fed from instance.stdin) if the file cannot be set up.
+    // Keep the stdin device (fed from io.stdin) if the file cannot be set up.
   }
 }
 
-function runCase(instance: Instance, msg: BatchMessage, index: number): RunResult {
-  instance.stdin = encoder.encode(msg.inputs[index]);
-  instance.stdinPos = 0;
-  stdinAsFile(instance);
-  instance.fdOut = [];
-  instance.fdErr = [];
-  instance.fdBytes = 0;
-  instance.fdLimit = msg.outputLimitBytes;
-  instance.fdExceeded = false;
+/** Reopen fd 1 or 2 on its device if an earlier case of the program closed it. */
+function reopenOutput(): void {
+  for (const [number, device] of [[1, "/dev/stdout"], [2, "/dev/stderr"]] as const) {
+    try {
+      if (py.FS.getStream(number)) continue;
+      const stream = py.FS.open(device, 1);
+      if (stream.fd !== number) py.FS.close(stream);
+    } catch {
+      // The case then runs without that stream, as a process with it closed would.
+    }
+  }
+}
+
+function heapBytes(): number {
+  try {
+    return py._module.HEAP8.byteLength;
+  } catch {
+    return 0;
+  }
+}
+
+function runCase(msg: Extract<WorkerRequest, { op: "case" }>): RunResult {
+  if (compileError !== null) {
+    return {
+      status: "exception",
+      exitCode: 1,
+      stdout: "",
+      stderr: compileError + "\n",
+      wallMs: 0,
+      error: compileError,
+      phase: "compile",
+    };
+  }
+  io.stdin = encoder.encode(msg.stdin);
+  io.stdinPos = 0;
+  io.out = [];
+  io.err = [];
+  io.outBytes = 0;
+  io.errBytes = 0;
+  io.limit = msg.outputLimitBytes;
+  io.exceeded = false;
+  stdinAsFile();
+  reopenOutput();
+  Atomics.store(control, CONTROL.signal, 0);
   const started = performance.now();
   let result: RunResult;
   try {
-    const proxy = instance.runCase(
-      msg.inputs[index],
-      msg.outputLimitBytes,
-      msg.outputLimitBytes,
-    ) as PyProxy;
-    const [status, exitCode, stdout, stderr, wallMs, error] = proxy.toJs() as [
-      string,
+    const proxy = runCaseProxy(msg.stdin) as PyProxy;
+    const [status, exitCode, wallMs, error] = proxy.toJs() as [
+      RunResult["status"] | "interrupt",
       number | undefined,
-      string,
-      string,
       number,
       string | undefined,
     ];
     proxy.destroy();
     result = {
-      status: status as RunResult["status"],
+      status: status === "interrupt" ? "timeout" : status,
       exitCode: exitCode ?? null,
-      stdout: stdout + joinText(instance.fdOut),
-      stderr: stderr + joinText(instance.fdErr),
+      stdout: "",
+      stderr: "",
       wallMs,
     };
     if (error != null) result.error = error;
-    if (status === "interrupt") {
-      const ours = Atomics.load(control, CONTROL.interrupted) === index;
-      result.status = ours ? "timeout" : "exception";
-      result.exitCode = ours ? null : 1;
-    }
   } catch (error) {
-    instance.dead = true;
-    result = fatalResult(instance, error, performance.now() - started);
+    dead = true;
+    result = fatalResult(error, performance.now() - started);
   }
-  if (instance.fdExceeded && result.status !== "timeout") {
+  result.stdout = joinText(io.out);
+  result.stderr = joinText(io.err);
+  if (io.exceeded) {
     result = { ...result, status: "output_limit", exitCode: null, error: "output limit exceeded" };
   }
-  if (result.wallMs > msg.timeLimitMs && result.status !== "timeout") {
-    result = { ...result, status: "timeout", exitCode: null };
-  }
   if (
-    heapBytes(instance) > msg.memoryLimitBytes &&
+    heapBytes() > msg.memoryLimitBytes &&
     (result.status === "ok" || result.status === "exit" || result.status === "exception")
   ) {
     result = { ...result, status: "memory_limit", exitCode: null, error: "MemoryError" };
@@ -249,16 +256,11 @@ function runCase(instance: Instance, msg: BatchMessage, index: number): RunResul
   return result;
 }
 
-function fatalResult(instance: Instance, error: unknown, wallMs: number): RunResult {
-  const base = {
-    stdout: joinText(instance.fdOut),
-    stderr: joinText(instance.fdErr),
-    wallMs,
-  };
-  const e = error as { name?: string; status?: unknown; message?: string };
-  if (typeof e?.status === "number") {
-    return { ...base, status: "exit", exitCode: e.status };
-  }
+/** How a case ended when the interpreter itself stopped under it. */
+function fatalResult(error: unknown, wallMs: number): RunResult {
+  const base = { stdout: "", stderr: "", wallMs };
+  const e = error as { status?: unknown; message?: string };
+  if (typeof e?.status === "number") return { ...base, status: "exit", exitCode: e.status };
   const message = String(e?.message ?? error).split("\n")[0];
   if (error instanceof RangeError) {
     return { ...base, status: "exception", exitCode: 1, error: `RecursionError: ${message}` };
@@ -269,133 +271,42 @@ function fatalResult(instance: Instance, error: unknown, wallMs: number): RunRes
   return { ...base, status: "exception", exitCode: 1, error: `InterpreterError: ${message}` };
 }
 
-async function takeInstance(): Promise<Instance> {
-  if (reusable) {
-    const instance = reusable;
-    reusable = undefined;
-    return instance;
-  }
-  const instance = await (spare ?? freshInstance());
-  spare = undefined;
-  return instance;
-}
-
-function startProgram(instance: Instance, msg: BatchMessage): string | null {
-  instance.programs++;
-  const compileError = prepare(instance, msg);
-  instance.beginProgram();
-  return compileError;
-}
-
-/** "clean", "restore" or "recycle" after a program, per the harness and the isolation mode. */
-function finishProgram(instance: Instance): string {
-  if (instance.dead) return "restore";
-  let verdict: string;
-  try {
-    verdict = String(instance.endProgram());
-  } catch {
-    return "restore";
-  }
-  if (verdict !== "clean") return verdict;
-  if (init.isolation === "snapshot" || instance.programs >= init.restoreEvery) return "restore";
-  return "clean";
-}
-
-async function runBatch(msg: BatchMessage): Promise<void> {
-  let instance = await takeInstance();
-  let compileError = startProgram(instance, msg);
-  let recycle = false;
-  for (let i = msg.start; i < msg.inputs.length; i++) {
-    if (Atomics.load(control, CONTROL.cancel) === 1) break;
-    if (instance.dead) {
-      instance = await freshInstance();
-      compileError = startProgram(instance, msg);
-    }
-    Atomics.store(control, CONTROL.interrupted, -1);
-    Atomics.store(control, CONTROL.signal, 0);
-    Atomics.store(control, CONTROL.current, i);
-    post({ ev: "start", id: msg.id, i });
-    const result: RunResult = compileError === null ? runCase(instance, msg, i) : {
-      status: "exception",
-      exitCode: 1,
-      stdout: "",
-      stderr: compileError + "\n",
-      wallMs: 0,
-      error: compileError,
-      phase: "compile",
-    };
-    Atomics.store(control, CONTROL.current, -1);
-    post({ ev: "result", id: msg.id, i, r: result });
-  }
-  Atomics.store(control, CONTROL.signal, 0);
-  const heap = heapBytes(instance);
-  const verdict = finishProgram(instance);
-  if (verdict === "recycle") recycle = true;
-  else if (verdict === "clean" && heap <= RESTORE_HEAP_BYTES) reusable = instance;
-  post({ ev: "done", id: msg.id, heapBytes: heap, recycle });
-  if (!reusable && !recycle && !spare) {
-    spare = freshInstance();
-    spare.catch(() => {});
-  }
-}
-
-/**
- * V8 first runs wasm with its baseline compiler and optimizes hot functions in
- * the background; a fresh process runs Python up to 2x slower for a while.
- * Run a little Python before taking programs, so the first ones are timed fairly.
- */
-const WARM_UP_PROGRAM = `d = {}
-for i in range(60000):
-    d[i % 100] = d.get(i % 100, 0) + i * i % 7
-s = sorted(str(i) for i in range(20000))
-`;
-
-function warmUp(instance: Instance): void {
-  instance.setProgram(WARM_UP_PROGRAM);
-  instance.beginProgram();
-  for (let i = 0; i < 3; i++) (instance.runCase("", 1 << 20, 1 << 20) as PyProxy).destroy();
-  if (finishProgram(instance) === "clean") reusable = instance;
-  else {
-    spare = freshInstance();
-    spare.catch(() => {});
-  }
-  instance.programs = 0;
-}
-
-async function makeSnapshot(): Promise<void> {
-  const py = await loadPyodide({
-    indexURL: init.assetDir,
+async function makeSnapshot(msg: Extract<WorkerRequest, { op: "snapshot" }>): Promise<void> {
+  const { loadPyodide } = await import(`file://${msg.assetDir}pyodide.mjs`) as {
+    loadPyodide: LoadPyodide;
+  };
+  const snapshotPy = await loadPyodide({
+    indexURL: msg.assetDir,
     _makeSnapshot: true,
     stdout: () => {},
     stderr: () => {},
     args: [],
     env: { HOME: "/home/pyodide" },
   });
-  py.runPython(`import ${init.warmModules.join(", ")}`);
-  py.runPython(
+  snapshotPy.runPython(`import ${msg.warmModules.join(", ")}`);
+  snapshotPy.runPython(
     `import sys, types\n_m = types.ModuleType("_skyeval_harness")\nexec(${
-      JSON.stringify(init.harness)
+      JSON.stringify(msg.harness)
     }, _m.__dict__)\nsys.modules["_skyeval_harness"] = _m\ndel _m`,
   );
-  const bytes = py.makeMemorySnapshot();
+  const bytes = snapshotPy.makeMemorySnapshot();
   scope.postMessage({ ev: "snapshot", bytes }, [bytes.buffer]);
 }
 
-scope.onmessage = async (event: MessageEvent<WorkerInit | BatchMessage>) => {
+scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const msg = event.data;
   try {
     if (msg.op === "init") {
-      init = msg;
-      control = new Int32Array(msg.control);
-      cacheWasmModule();
-      const started = performance.now();
-      loadPyodide = (await import(`file://${init.assetDir}pyodide.mjs`)).loadPyodide;
-      if (msg.mode === "snapshot") return await makeSnapshot();
-      snapshot = await Deno.readFile(`${init.assetDir}snapshot.bin`);
-      warmUp(await freshInstance());
-      post({ ev: "ready", loadMs: performance.now() - started });
-    } else if (msg.op === "batch") {
-      await runBatch(msg);
+      await boot(msg);
+      post({ ev: "ready" });
+    } else if (msg.op === "snapshot") {
+      await makeSnapshot(msg);
+    } else if (msg.op === "program") {
+      setProgram(msg.code, msg.files);
+      post({ ev: "program", compileError });
+    } else if (msg.op === "case") {
+      const r = runCase(msg);
+      post({ ev: "result", i: msg.i, r, dead });
     }
   } catch (error) {
     post({ ev: "fatal", message: String((error as Error)?.stack ?? error) });

@@ -14,12 +14,19 @@
  * @module
  */
 
-import type { BatchMessage, ChildEvent, ParentMessage } from "./child_protocol.ts";
+import {
+  type BatchMessage,
+  type ChildEvent,
+  isRunResult,
+  MAX_EVENT_CHARS,
+  type ParentMessage,
+} from "./child_protocol.ts";
 import { textLines } from "../core/text_lines.ts";
 import { childEntry, preparePyodideAssets, sandboxFlags } from "./pyodide_assets.ts";
 import {
   type BatchListener,
   type BatchRequest,
+  MAX_TIME_LIMIT_MS,
   type RunRequest,
   type RunResult,
   type Sandbox,
@@ -34,19 +41,7 @@ export interface PyodideSandboxOptions {
   memoryLimitMiB?: number;
   /** Where the capped runtime and snapshot are kept (default `<project>/.cache/pyodide/`). */
   cacheDir?: string;
-  /**
-   * `reset` (default): reuse an interpreter after the harness has reset it
-   * and found it clean (anything suspicious gets a fresh one, and so does
-   * every `restoreEvery`-th program); it cannot see every change a program
-   * may make (attributes of pure-Python stdlib classes). `snapshot`: restore
-   * a fresh interpreter from the memory snapshot for every program: complete,
-   * but slower, and a freshly restored interpreter runs cold (V8 has not
-   * optimized it yet), so CPU-heavy programs near their limit may time out.
-   */
-  isolation?: "reset" | "snapshot";
-  /** With `reset`, restore from the snapshot after this many programs anyway (default 64). */
-  restoreEvery?: number;
-  /** How long an interrupted case may take to stop before SIGKILL (default 250 ms). */
+  /** How long an interrupted case may take to stop before its worker is terminated (default 250 ms). */
   killGraceMs?: number;
   /** Default output cap in bytes (default 16 MiB). */
   outputLimitBytes?: number;
@@ -64,19 +59,35 @@ export interface PyodideSandbox extends Sandbox {
 }
 
 const START_TIMEOUT_MS = 60_000;
+/** How long a child may take to acknowledge a batch (it answers at once unless stdin was stolen). */
+const ACCEPT_TIMEOUT_MS = 10_000;
+/** Past a case's limit and grace, how long the parent waits for the child before SIGKILL. */
+const KILL_MARGIN_MS = 2_000;
 const MIB = 1024 * 1024;
 const encoder = new TextEncoder();
 
-type Outcome = { next: number; replace: boolean };
+/** Where a batch segment stopped, whether its process must go, and the workers it keeps. */
+type Outcome = { next: number; replace: boolean; workers: number };
 
+/**
+ * One sandbox process, seen from the parent. Every line it writes must carry
+ * the key this side chose and the next sequence number, and be a well-formed
+ * event: nothing else in the child (the program's worker) knows the key, so
+ * any other line means the process is no longer trustworthy; it is killed,
+ * and whatever it was running is run again elsewhere.
+ */
 class SandboxProcess {
   readonly child: Deno.ChildProcess;
   readonly ready: Promise<void>;
+  #key = crypto.randomUUID();
+  #seq = 0;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #onEvent: ((event: ChildEvent) => void) | undefined;
   #onExit: (() => void) | undefined;
   #stderrTail = "";
   #exited = false;
+  /** Why the process was found untrustworthy, if it was. */
+  forged: string | undefined;
 
   constructor(args: string[]) {
     this.child = new Deno.Command(Deno.execPath(), {
@@ -95,12 +106,15 @@ class SandboxProcess {
     this.ready.catch(() => {});
     this.#onEvent = (event) => {
       if (event.ev === "ready") resolveReady();
-      if (event.ev === "fatal") {
-        rejectReady(new SandboxError(`Sandbox process failed: ${event.message}`));
+      else {
+        const why = event.ev === "fatal" ? event.message : `unexpected "${event.ev}" event`;
+        rejectReady(new SandboxError(`Sandbox process failed: ${why}`));
+        this.kill();
       }
     };
     this.#onExit = () =>
       rejectReady(new SandboxError(`Sandbox process exited while starting: ${this.stderrTail()}`));
+    this.send({ op: "key", key: this.#key }).catch(() => {});
     this.#readEvents();
     this.#readStderr();
     this.child.status.then(() => {
@@ -119,19 +133,34 @@ class SandboxProcess {
 
   async #readEvents(): Promise<void> {
     try {
-      for await (const line of textLines(this.child.stdout)) {
-        let event: ChildEvent;
-        try {
-          event = JSON.parse(line);
-        } catch {
-          this.kill();
-          return;
-        }
+      for await (const line of textLines(this.child.stdout, { maxLineChars: MAX_EVENT_CHARS })) {
+        const event = this.#authentic(line);
+        if (!event) return this.#forgery("a line without the key, out of sequence or malformed");
         this.#onEvent?.(event);
       }
-    } catch {
-      // The process was killed; its exit is handled through `status`.
+    } catch (error) {
+      // Killed, or a line past the bound.
+      if (!this.#exited) this.#forgery(String((error as Error)?.message ?? error));
     }
+  }
+
+  #forgery(reason: string): void {
+    this.forged ??= reason;
+    this.kill();
+  }
+
+  /** The event on `line` if it carries the key and the next sequence number, else undefined. */
+  #authentic(line: string): ChildEvent | undefined {
+    let value: Record<string, unknown>;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== "object" || value === null) return undefined;
+    if (value.key !== this.#key || value.seq !== this.#seq) return undefined;
+    this.#seq++;
+    return isChildEvent(value) ? value : undefined;
   }
 
   async #readStderr(): Promise<void> {
@@ -171,6 +200,57 @@ class SandboxProcess {
     await this.#writer.close().catch(() => {});
     await this.child.status;
   }
+}
+
+function isIndex(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/** Whether `e` has the shape of a {@linkcode ChildEvent} (results are checked against their batch). */
+function isChildEvent(e: Record<string, unknown>): e is ChildEvent {
+  switch (e.ev) {
+    case "ready":
+      return typeof e.loadMs === "number";
+    case "accepted":
+      return isIndex(e.id);
+    case "start":
+      return isIndex(e.id) && isIndex(e.i);
+    case "result":
+      return isIndex(e.id) && isIndex(e.i) && typeof e.r === "object" && e.r !== null;
+    case "done":
+      return isIndex(e.id) && isIndex(e.workers);
+    case "fatal":
+      return typeof e.message === "string";
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether process `pid` runs more Pyodide workers than `expected` (Deno names
+ * a worker's thread `worker-<n>`). A program that reached the JS realm could
+ * have started workers of its own, which outlive its terminated worker; such
+ * a process is not used again. `undefined` when the threads cannot be listed
+ * (no `/proc`).
+ */
+async function hasStrayWorkers(pid: number, expected: number): Promise<boolean | undefined> {
+  // A terminated worker's thread takes a moment to exit.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    let workers = 0;
+    try {
+      for await (const entry of Deno.readDir(`/proc/${pid}/task`)) {
+        const name = await Deno.readTextFile(`/proc/${pid}/task/${entry.name}/comm`).catch(() =>
+          ""
+        );
+        if (/^worker-\d+/.test(name)) workers++;
+      }
+    } catch {
+      return undefined;
+    }
+    if (workers <= expected) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
 }
 
 /** Every live pool in this process, for the signal and unload handlers. */
@@ -228,17 +308,15 @@ class PyodideSandboxPool implements PyodideSandbox {
     this.version = assets.version;
     this.memoryLimitMiB = assets.memoryLimitMiB;
     this.cacheDir = cacheDir;
-    const isolation = options.isolation ?? "reset";
-    this.name = `pyodide-${assets.version}-${isolation}`;
+    this.name = `pyodide-${assets.version}`;
+    this.#killGraceMs = options.killGraceMs ?? 250;
     this.#args = [
       ...sandboxFlags(assets.dir),
       childEntry(),
       "serve",
       assets.dir,
-      isolation,
-      String(options.restoreEvery ?? 64),
+      String(this.#killGraceMs),
     ];
-    this.#killGraceMs = options.killGraceMs ?? 250;
     this.#outputLimitBytes = options.outputLimitBytes ?? 16 * MIB;
     this.#handleSignals = options.handleSignals ?? true;
   }
@@ -341,10 +419,16 @@ class PyodideSandboxPool implements PyodideSandbox {
     }
     const results: RunResult[] = [];
     let stopped = false;
+    let listenerError: { error: unknown } | undefined;
     const listener = (index: number, result: RunResult): boolean => {
       if (stopped) return false;
       results[index] = result;
-      if (onResult?.(index, result) === false) stopped = true;
+      try {
+        if (onResult?.(index, result) === false) stopped = true;
+      } catch (error) {
+        listenerError ??= { error };
+        stopped = true;
+      }
       return !stopped;
     };
     const message: BatchMessage = {
@@ -353,7 +437,7 @@ class PyodideSandboxPool implements PyodideSandbox {
       code: req.code,
       inputs: req.inputs,
       start: 0,
-      timeLimitMs: req.timeLimitMs,
+      timeLimitMs: Math.min(req.timeLimitMs, MAX_TIME_LIMIT_MS),
       outputLimitBytes: req.outputLimitBytes ?? this.#outputLimitBytes,
       memoryLimitBytes: Math.min(req.memoryLimitMiB ?? Infinity, this.memoryLimitMiB) * MIB,
       files: req.files ?? {},
@@ -363,25 +447,32 @@ class PyodideSandboxPool implements PyodideSandbox {
       const process = await this.#acquire();
       const segmentStart = message.start;
       message.id = this.#nextId++;
-      let outcome: Outcome;
-      try {
-        outcome = await this.#execute(process, message, listener);
-      } catch (error) {
-        this.#replaceInBackground(process);
-        throw error;
-      }
+      const outcome = await this.#execute(process, message, listener);
       crashesWithoutProgress = outcome.next === segmentStart ? crashesWithoutProgress + 1 : 0;
       message.start = outcome.next;
+      if (!outcome.replace && await hasStrayWorkers(process.child.pid, outcome.workers) !== false) {
+        outcome.replace = true;
+      }
       if (outcome.replace) this.#replaceInBackground(process);
       else this.#release(process);
       if (crashesWithoutProgress >= 2) {
-        throw new SandboxError("Sandbox process keeps dying before running the program");
+        throw new SandboxError(
+          `Sandbox process keeps failing before the program's case ${message.start} ends${
+            process.forged ? ` (${process.forged})` : ""
+          }`,
+        );
       }
     }
+    if (listenerError) throw listenerError.error;
     return results.filter((r) => r !== undefined);
   }
 
-  /** Run a batch segment on one process; resolves when it is done, killed or dead. */
+  /**
+   * Run a batch segment on one process; resolves (never rejects) when it is
+   * done, killed or dead. A case the process was running when it broke its
+   * protocol is not judged here: `next` points at it, and it runs again on
+   * another process.
+   */
   #execute(
     process: SandboxProcess,
     message: BatchMessage,
@@ -389,6 +480,7 @@ class PyodideSandboxPool implements PyodideSandbox {
   ): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
       let current = -1;
+      let accepted = false;
       let startedAt = performance.now();
       let watchdog: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
@@ -401,16 +493,19 @@ class PyodideSandboxPool implements PyodideSandbox {
       };
       const arm = (ms: number, onFire: () => void) => {
         clearTimeout(watchdog);
-        watchdog = setTimeout(onFire, ms);
+        watchdog = setTimeout(onFire, Math.min(ms, 2 ** 31 - 1));
       };
+      /** The process broke its protocol or died between cases: run the rest elsewhere. */
+      const untrusted = () => {
+        process.kill();
+        finish({ next: current >= 0 ? current : message.start, replace: true, workers: 0 });
+      };
+      /** The process died or hung under a case: that case ends as `status`. */
       const lost = (status: "timeout" | "crash") => {
         process.kill();
-        if (current < 0) {
-          // Died between cases: nothing to blame on the program; run the rest elsewhere.
-          finish({ next: message.start, replace: true });
-          return;
-        }
+        if (current < 0 || process.forged) return untrusted();
         const index = current;
+        current = -1;
         const wallMs = performance.now() - startedAt;
         listener(index, {
           status,
@@ -422,57 +517,60 @@ class PyodideSandboxPool implements PyodideSandbox {
             ? "time limit exceeded"
             : `sandbox process died: ${process.stderrTail()}`,
         });
-        finish({ next: index + 1, replace: true });
+        finish({ next: index + 1, replace: true, workers: 0 });
       };
-      arm(START_TIMEOUT_MS, () => lost("crash"));
+      arm(ACCEPT_TIMEOUT_MS, untrusted);
       process.listen((event) => {
         if (settled) return;
-        // Events come in a fixed order; anything else was forged by a program that took over
-        // the worker, and is blamed on the case that was running.
-        const expected = event.ev === "start"
+        try {
+          onEvent(event);
+        } catch {
+          untrusted();
+        }
+      }, () => {
+        if (!settled) lost("crash");
+      });
+      const onEvent = (event: ChildEvent) => {
+        // Events come in a fixed order, each for this batch and the case that is due.
+        const expected = !accepted
+          ? event.ev === "accepted" && event.id === message.id
+          : event.ev === "start"
           ? current < 0 && event.id === message.id && event.i === message.start
           : event.ev === "result"
-          ? current >= 0 && event.id === message.id && event.i === current
+          ? current >= 0 && event.id === message.id && event.i === current &&
+            isRunResult(event.r, message.outputLimitBytes)
           : event.ev === "done"
-          ? current < 0 && event.id === message.id
-          : true;
-        if (!expected) {
-          if (current < 0) current = message.start;
-          lost("crash");
-          return;
-        }
+          ? current < 0 && event.id === message.id &&
+            (cancelled || message.start === message.inputs.length)
+          : event.ev === "fatal";
+        if (!expected) return untrusted();
         switch (event.ev) {
+          case "accepted":
+            accepted = true;
+            arm(START_TIMEOUT_MS, () => lost("crash"));
+            break;
           case "start":
             current = event.i;
             startedAt = performance.now();
-            arm(message.timeLimitMs + this.#killGraceMs, () => lost("timeout"));
+            arm(message.timeLimitMs + this.#killGraceMs + KILL_MARGIN_MS, () => lost("timeout"));
             break;
           case "result":
-            clearTimeout(watchdog);
             current = -1;
+            message.start = event.i + 1;
+            arm(START_TIMEOUT_MS, () => lost("crash"));
             if (!listener(event.i, event.r)) {
               cancelled = true;
               process.send({ op: "cancel", id: message.id }).catch(() => {});
             }
-            message.start = event.i + 1;
-            arm(START_TIMEOUT_MS, () => lost("crash"));
             break;
           case "done":
-            if (!cancelled && message.start < message.inputs.length) {
-              // Only a program that took over the worker can end a batch early.
-              current = message.start;
-              lost("crash");
-            } else {
-              finish({ next: message.inputs.length, replace: event.recycle });
-            }
+            finish({ next: message.start, replace: false, workers: event.workers });
             break;
           case "fatal":
             lost("crash");
             break;
         }
-      }, () => {
-        if (!settled) lost("crash");
-      });
+      };
       process.send(message).catch(() => lost("crash"));
     });
   }

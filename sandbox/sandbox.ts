@@ -7,6 +7,13 @@
  * @module
  */
 
+/**
+ * The longest time limit a run may have. JS timers fire at once past
+ * 2^31 - 1 ms, so longer limits are clamped to this (an hour below it, room
+ * for grace periods).
+ */
+export const MAX_TIME_LIMIT_MS = 2 ** 31 - 1 - 3_600_000;
+
 /** One program run. */
 export interface RunRequest {
   /** Python source, run as `__main__`. */

@@ -93,8 +93,6 @@ export interface CodeScorerOptions {
    * calls `close()` passes false.
    */
   handleSignals?: boolean;
-  /** Interpreter isolation of the sandbox it starts (see `createPyodideSandbox`). */
-  isolation?: "snapshot" | "reset";
 }
 
 const DEFAULT_LIMIT_SECONDS: Record<CodeFamily, number> = {
@@ -374,7 +372,6 @@ export async function createCodeScorer(options: CodeScorerOptions = {}): Promise
       workers: options.workers,
       memoryLimitMiB: options.memoryLimitMiB,
       handleSignals: options.handleSignals,
-      isolation: options.isolation,
     });
   let speedFactor = options.speedFactor;
   if (speedFactor === undefined) {
