@@ -22,6 +22,7 @@ import {
   CONTROL_BYTES,
   isRunResult,
   type ParentMessage,
+  RUNTIME_WASM,
   type SnapshotReply,
   type WorkerReply,
   type WorkerRequest,
@@ -121,21 +122,16 @@ async function serve(): Promise<void> {
     writeAll(encoder.encode(JSON.stringify({ key, seq: seq++, ...event }) + "\n"));
 
   const started = performance.now();
-  const [wasm, snapshotBytes] = await Promise.all([
-    Deno.readFile(`${assetDir}pyodide.asm.wasm`),
-    Deno.readFile(`${assetDir}snapshot.bin`),
-  ]);
+  const wasm = await Deno.readFile(`${assetDir}${RUNTIME_WASM}`);
   const module = await WebAssembly.compile(wasm);
 
   /** A worker with a fresh interpreter restored from the snapshot. */
   const boot = async (): Promise<PyWorker> => {
     const worker = new PyWorker();
-    // Each worker gets its own copy of the snapshot: nothing it writes reaches the next one.
     const reply = await worker.ask({
       op: "init",
       assetDir,
       module,
-      snapshot: snapshotBytes.slice(),
       control: worker.control.buffer as SharedArrayBuffer,
     });
     if (reply?.ev !== "ready") {

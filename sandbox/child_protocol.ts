@@ -15,6 +15,16 @@
 
 import type { RunResult, RunStatus } from "./sandbox.ts";
 
+/**
+ * The asset directory keeps the real runtime as `runtime.wasm` (compiled once
+ * per process by the child) and an empty module as `pyodide.asm.wasm`, which
+ * is all Pyodide reads in each worker; the worker swaps in the compiled one.
+ */
+export const RUNTIME_WASM = "runtime.wasm";
+
+/** The empty module in place of `pyodide.asm.wasm`: only the header. */
+export const PLACEHOLDER_WASM = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
 /** Slots of the shared control array. */
 export const CONTROL = {
   /** Pyodide's interrupt buffer: 2 raises `KeyboardInterrupt`. */
@@ -66,7 +76,6 @@ export type WorkerRequest =
     op: "init";
     assetDir: string;
     module: WebAssembly.Module;
-    snapshot: Uint8Array;
     control: SharedArrayBuffer;
   }
   | { op: "snapshot"; assetDir: string; harness: string; warmModules: string[] }

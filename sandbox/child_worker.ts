@@ -13,6 +13,7 @@
 
 import {
   CONTROL,
+  PLACEHOLDER_WASM,
   type SnapshotReply,
   type WorkerReply,
   type WorkerRequest,
@@ -88,7 +89,7 @@ function useCompiledModule(module: WebAssembly.Module): void {
   const instantiate = WebAssembly.instantiate.bind(WebAssembly);
   // deno-lint-ignore no-explicit-any
   (WebAssembly as any).instantiate = async (source: any, imports: any) => {
-    if (source instanceof WebAssembly.Module || source.byteLength < 1 << 20) {
+    if (source instanceof WebAssembly.Module || source.byteLength !== PLACEHOLDER_WASM.length) {
       return await instantiate(source, imports);
     }
     return { instance: await instantiate(module, imports), module };
@@ -103,12 +104,14 @@ async function boot(msg: Extract<WorkerRequest, { op: "init" }>): Promise<void> 
   };
   py = await loadPyodide({
     indexURL: msg.assetDir,
-    _loadSnapshot: msg.snapshot,
+    _loadSnapshot: Deno.readFile(`${msg.assetDir}snapshot.bin`),
     stdout: () => {},
     stderr: () => {},
     args: [],
     env: { HOME: "/home/pyodide" },
   });
+  // Every restore starts from the same generator state; seed it as a new CPython process would.
+  py.runPython("import random\nrandom.seed()");
   runCaseProxy = py.runPython("import _skyeval_harness\n_skyeval_harness.run_case") as PyProxy;
   py.setInterruptBuffer(new Int32Array(control.buffer, CONTROL.signal * 4, 1));
   py.setStdin({

@@ -12,6 +12,7 @@
 
 import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { PLACEHOLDER_WASM, RUNTIME_WASM } from "./child_protocol.ts";
 import { HARNESS_SOURCE, WARM_MODULES } from "./harness_py.ts";
 import { SandboxError } from "./sandbox.ts";
 import { capWasmMemory, WASM_PAGE_BYTES } from "./wasm_memory_cap.ts";
@@ -158,6 +159,8 @@ export async function preparePyodideAssets(
       throw new SandboxError(`Cannot take the Pyodide memory snapshot: ${detail.trim()}`);
     }
     await Deno.writeFile(join(tmp, "snapshot.bin"), output.stdout);
+    await Deno.rename(join(tmp, "pyodide.asm.wasm"), join(tmp, RUNTIME_WASM));
+    await Deno.writeFile(join(tmp, "pyodide.asm.wasm"), PLACEHOLDER_WASM);
     try {
       await Deno.rename(tmp, dir);
     } catch (error) {
