@@ -130,6 +130,9 @@ async function boot(msg: Extract<WorkerRequest, { op: "init" }>): Promise<void> 
 function capture(buffer: Uint8Array, stream: "out" | "err"): number {
   const used = stream === "out" ? io.outBytes : io.errBytes;
   if (buffer.length > io.limit - used) {
+    if (io.limit > used) io[stream].push(buffer.slice(0, io.limit - used));
+    if (stream === "out") io.outBytes = io.limit;
+    else io.errBytes = io.limit;
     io.exceeded = true;
     Atomics.store(control, CONTROL.signal, 2);
     throw new Error("output limit exceeded");
