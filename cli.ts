@@ -125,6 +125,11 @@ if (import.meta.main) {
   try {
     code = await main(Deno.args, io);
   } catch (error) {
+    if (controller.signal.aborted) {
+      // Ctrl-C outside a run (loading the dataset, starting a server): nothing to save.
+      console.error("interrupted: nothing more to save");
+      Deno.exit(130);
+    }
     const message = error instanceof Error ? error.message : String(error);
     const known = error instanceof UsageError || error instanceof TypeError ||
       ["DatasetError", "TaskConfigError", "RunDirError", "BackendError"].includes(

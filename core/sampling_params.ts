@@ -24,7 +24,6 @@ const SamplingSchema = z.looseObject({
   frequency_penalty: z.number().optional(),
   repetition_penalty: z.number().gt(0).optional(),
   stop: z.union([z.string(), z.array(z.string())]).nullable().optional(),
-  extra_body: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Sampling fields of OpenAI's chat completions API and vLLM's `SamplingParams` / chat request. */
@@ -79,7 +78,8 @@ export const KNOWN_SAMPLING_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Validates sampling parameters and returns them with `extra_body`'s keys
- * merged in (the server gets one flat body, as the OpenAI client sends it).
+ * merged in (the server gets one flat body, as the OpenAI client sends it;
+ * a key in `extra_body` wins over the same key given directly).
  *
  * @throws {TypeError} naming the first unknown key (and the closest known
  * one) or the first bad value and what it must be.
@@ -94,18 +94,23 @@ export function checkSamplingParams(sampling: Record<string, unknown>): Record<s
       } (a key the server knows but skyeval does not: extra_body={"${key}": ...})`,
     );
   }
-  const parsed = SamplingSchema.safeParse(sampling);
+  const extra = sampling.extra_body;
+  if (
+    extra !== undefined && (typeof extra !== "object" || extra === null || Array.isArray(extra))
+  ) {
+    throw new TypeError(
+      `Invalid sampling parameter "extra_body" = ${JSON.stringify(extra)}: expected a dictionary`,
+    );
+  }
+  const { extra_body: _, ...direct } = sampling;
+  const merged = { ...direct, ...(extra as Record<string, unknown> | undefined) };
+  const parsed = SamplingSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = String(issue.path[0]);
     throw new TypeError(
-      `Invalid sampling parameter "${key}" = ${JSON.stringify(sampling[key])}: ${issue.message}`,
+      `Invalid sampling parameter "${key}" = ${JSON.stringify(merged[key])}: ${issue.message}`,
     );
   }
-  const { extra_body: extra, ...rest } = sampling as { extra_body?: Record<string, unknown> };
-  const clash = Object.keys(extra ?? {}).find((key) => key in rest);
-  if (clash) {
-    throw new TypeError(`Sampling parameter "${clash}" is given both directly and in extra_body`);
-  }
-  return { ...rest, ...extra };
+  return merged;
 }
