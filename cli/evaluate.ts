@@ -86,7 +86,8 @@ Required:
 Generation:
   --backend NAME              openai | vllm | ray (default: vllm); all talk HTTP
   --backend-args K=V,...      e.g. base_url=http://host:8000/v1 or tensor_parallel_size=8 (or JSON)
-  --sampling-params K=V,...   merged over temperature=0,top_p=1,max_tokens=32768 (or JSON)
+  --sampling-params K=V,...   merged over temperature=0,top_p=1,max_tokens=32768 (or JSON);
+                              OpenAI/vLLM keys only, others via extra_body={"key": value}
   --n N                       responses per problem (temperature 0 forces 1)
   --batch-size N              accepted for compatibility; use --concurrency
   --concurrency N|auto        requests in flight over all base_urls, each carrying --n choices
@@ -106,6 +107,7 @@ Data:
 Output:
   --result-dir DIR            parent of the run folder (default ./)
   --resume-from DIR           continue a run folder: finished samples are kept, the rest generated
+                              (--result-dir may stay if DIR is inside it)
   --overwrite                 reuse a non-empty run folder, starting it afresh
 ${
     command === "evaluate"
@@ -252,11 +254,11 @@ export async function runEvaluate(
   let runDir: string;
   if (resumeFrom !== undefined) {
     runDir = resumeFrom;
-    try {
-      if (!(await Deno.stat(runDir)).isDirectory) throw new Error();
-    } catch {
+    const isDirectory = await Deno.stat(runDir).then((info) => info.isDirectory, () => null);
+    if (isDirectory === null) {
       throw new UsageError(`--resume-from: run folder "${runDir}" does not exist`);
     }
+    if (!isDirectory) throw new UsageError(`--resume-from "${runDir}" is a file, not a run folder`);
   } else {
     const parent = (flags["result-dir"] ?? "./").replace(/\/+$/, "") || ".";
     runDir = `${parent}/${runDirName(flags.model, task.name, hash)}`;
