@@ -354,9 +354,11 @@ export async function runEvaluate(
       io.stderr(`  ${resumeCommand(command, args, runDir)}`);
       return 130;
     }
-    report(io, summary, runDir, resumeCommand(command, args, runDir));
+    report(io, summary, runDir);
     if (command === "evaluate") await writeRunReport(io, runDir, summary.num_samples);
-    return summary.errored_samples > 0 ? 1 : 0;
+    if (summary.errored_samples === 0) return 0;
+    io.print(`to retry the failed samples: ${resumeCommand(command, args, runDir)}`);
+    return 1;
   } finally {
     progress.done();
     for (const { cause, count } of backend.retries?.() ?? []) {
@@ -442,7 +444,7 @@ function downloadReporter(io: CommandIO): (event: ProgressEvent) => void {
   };
 }
 
-function report(io: CommandIO, summary: Summary, runDir: string, resume: string): void {
+function report(io: CommandIO, summary: Summary, runDir: string): void {
   const parts = [`${summary.num_samples} problems`, `${summary.num_responses} responses`];
   if (summary.accuracy !== null) {
     parts.push(
@@ -467,5 +469,4 @@ function report(io: CommandIO, summary: Summary, runDir: string, resume: string)
   io.print(`${parts.join(", ")}`);
   if (summary.accuracy !== null) statisticsLines(summary.statistics, summary.n).forEach(io.print);
   io.print(`results: ${runDir}/${RUN_FILES.summary}`);
-  if (summary.errored_samples) io.print(`to retry the failed samples: ${resume}`);
 }
