@@ -406,7 +406,7 @@ function slotOutcome(
   outcome: AssembledChoices | AttemptFailure | undefined,
 ): [AttemptOutcome, number?] {
   if (outcome === undefined) return ["error"];
-  if ("choices" in outcome) return ["ok", outcome.usage.completionTokens ?? 1];
+  if ("choices" in outcome) return ["ok", outcome.usage.completionTokens || 1];
   const status = outcome.error.status;
   return [status === 429 || status === 503 ? "overload" : "error"];
 }

@@ -361,6 +361,14 @@ export async function runEvaluate(
     return 1;
   } finally {
     progress.done();
+    const reached = backend.concurrency?.();
+    if (reached?.auto) {
+      io.stderr(
+        `concurrency auto: ${
+          reached.auto.settled ? "settled at" : "still searching, at"
+        } ${reached.auto.level} in flight (peak ${reached.peak}, mean ${reached.mean})`,
+      );
+    }
     for (const { cause, count } of backend.retries?.() ?? []) {
       io.stderr(`retried ${count} time${count === 1 ? "" : "s"}: ${cause}`);
     }
