@@ -163,10 +163,7 @@ export class ChatBackend implements Backend {
         throw new BackendError(`Cannot generate "${req.id}": the conversation is empty`);
       }
       const body = buildChatBody(this.info.model, req, this.#config.body);
-      const combined = signal
-        ? AbortSignal.any([signal, this.#closing.signal])
-        : this.#closing.signal;
-      return this.#send(req, body, combined);
+      return this.#send(req, body, signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -186,6 +183,21 @@ export class ChatBackend implements Backend {
   }
 
   async #send(
+    req: GenerationRequest,
+    body: Record<string, unknown>,
+    outer: AbortSignal | undefined,
+  ): Promise<GenerationResult> {
+    // Listeners, not AbortSignal.any: at thousands of requests/s its bookkeeping shows.
+    const request = new AbortController();
+    const unlink = linkAbort(request, [outer, this.#closing.signal]);
+    try {
+      return await this.#sendUntilDone(req, body, request.signal);
+    } finally {
+      unlink();
+    }
+  }
+
+  async #sendUntilDone(
     req: GenerationRequest,
     body: Record<string, unknown>,
     signal: AbortSignal,
@@ -240,8 +252,8 @@ export class ChatBackend implements Backend {
     signal: AbortSignal,
   ): Promise<AssembledChoices | AttemptFailure> {
     const client = this.#clients.get(baseUrl)!;
-    const deadline = new AttemptDeadline(this.#config);
-    const attemptSignal = AbortSignal.any([signal, deadline.signal]);
+    const deadline = new AttemptDeadline(this.#config, signal);
+    const attemptSignal = deadline.signal;
     const noKey = this.#config.apiKey === undefined ? { headers: { authorization: null } } : {};
     const choices = new ChoiceAccumulator();
     // vLLM's extras (top_k, continue_final_message, return_token_ids...) ride in the body as
@@ -287,17 +299,19 @@ export class ChatBackend implements Backend {
   }
 }
 
-/** The two deadlines of one attempt, as one abort signal. */
+/** The request's signal and the two deadlines of one attempt, as one abort signal. */
 class AttemptDeadline {
   readonly #controller = new AbortController();
   readonly #idleMs: number | null;
   readonly #totalTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #lastHeard = performance.now();
+  #unlink: () => void;
   /** Which deadline fired, for the message. */
   expired: string | null = null;
 
-  constructor(config: ChatBackendConfig) {
+  constructor(config: ChatBackendConfig, request: AbortSignal) {
+    this.#unlink = linkAbort(this.#controller, [request]);
     this.#idleMs = config.stream ? config.idleTimeoutMs : null;
     if (config.timeoutMs !== undefined) {
       this.#totalTimer = setTimeout(
@@ -329,6 +343,7 @@ class AttemptDeadline {
   clear(): void {
     clearTimeout(this.#idleTimer);
     clearTimeout(this.#totalTimer);
+    this.#unlink();
   }
 
   #expire(what: string): void {
@@ -463,6 +478,19 @@ function oneLine(text: string): string {
 
 function seconds(ms: number): string {
   return `${ms / 1000} s`;
+}
+
+/** Aborts `target` with the reason of the first of `sources` to abort; returns the unlinker. */
+function linkAbort(target: AbortController, sources: (AbortSignal | undefined)[]): () => void {
+  const live = sources.filter((s): s is AbortSignal => s !== undefined);
+  const aborted = live.find((s) => s.aborted);
+  if (aborted) {
+    target.abort(aborted.reason);
+    return () => {};
+  }
+  const onAbort = (event: Event) => target.abort((event.target as AbortSignal).reason);
+  for (const source of live) source.addEventListener("abort", onAbort, { once: true });
+  return () => live.forEach((source) => source.removeEventListener("abort", onAbort));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
