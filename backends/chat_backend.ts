@@ -270,9 +270,19 @@ export class ChatBackend implements Backend {
         );
         this.#answered = true;
         deadline.heard();
+        let events = 0;
         for await (const chunk of stream) {
           deadline.heard();
+          events++;
           choices.addChunk(chunk as unknown as Record<string, unknown>);
+        }
+        if (events === 0 && !attemptSignal.aborted) {
+          return failure(
+            `Server "${baseUrl}" answered a streamed request without stream events; pass --backend-args stream=false if it cannot stream`,
+            undefined,
+            false,
+            false,
+          );
         }
       } else {
         const response = await client.chat.completions.create(
@@ -458,8 +468,13 @@ function toResult(
   return { id: req.id, completions, promptTokens: counts.promptTokens, latencyMs };
 }
 
-function failure(message: string, cause: unknown, connectionFailed: boolean): AttemptFailure {
-  const error = new BackendError(message, { retryable: true, cause });
+function failure(
+  message: string,
+  cause: unknown,
+  connectionFailed: boolean,
+  retryable = true,
+): AttemptFailure {
+  const error = new BackendError(message, { retryable, cause });
   return { error, headers: null, connectionFailed };
 }
 

@@ -1,8 +1,9 @@
 /**
- * The client against a fake server that answers as llama.cpp's
- * `llama-server` was seen to (see `testing/openai_server.ts`): token counts
- * stay honest when usage covers one choice of n, and a prefill the server
- * repeats is not kept twice.
+ * The client against servers that differ from vLLM. A fake answering as
+ * llama.cpp's `llama-server` was seen to (see `testing/openai_server.ts`):
+ * token counts stay honest when usage covers one choice of n, and a prefill
+ * the server repeats is not kept twice. A server that ignores `stream: true`
+ * gets a message saying what to do.
  */
 import assert from "node:assert/strict";
 import { createBackend } from "../../backends/mod.ts";
@@ -57,5 +58,29 @@ Deno.test("generate() keeps a prefill that llama.cpp repeats in its answer once"
     }
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("generate() says what to do when a server ignores stream=true", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+    Response.json({
+      choices: [{ index: 0, message: { content: "hi" }, finish_reason: "stop" }],
+    }));
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/v1`;
+    const backend = await createBackend("vllm", "m", { base_url: url, max_retries: 3 });
+    await assert.rejects(
+      backend.generate({ ...question, n: 1, sampling: {} }),
+      /without stream events; pass --backend-args stream=false/,
+    );
+    await backend.close();
+    const plain = await createBackend("vllm", "m", { base_url: url, stream: false });
+    assert.equal(
+      (await plain.generate({ ...question, n: 1, sampling: {} })).completions[0].text,
+      "hi",
+    );
+    await plain.close();
+  } finally {
+    await server.shutdown();
   }
 });
