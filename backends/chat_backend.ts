@@ -18,7 +18,9 @@
  * @module
  */
 
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from "npm:openai@7.59.0";
+import OpenAI, { APIError } from "npm:openai@7.59.0";
+import { AttemptDeadline, linkAbort } from "./attempt_deadline.ts";
+import { type AttemptFailure, describeFailure, failure } from "./attempt_failure.ts";
 import {
   type Backend,
   BackendError,
@@ -32,12 +34,7 @@ import { type AssembledChoices, ChoiceAccumulator } from "./choice_accumulator.t
 import type { AttemptOutcome } from "./auto_concurrency.ts";
 import { type ConcurrencyLevel, type ConcurrencyReport, InFlightControl } from "./in_flight.ts";
 import { type Endpoint, EndpointPool, type RoutingStrategy } from "./endpoint_pool.ts";
-import {
-  type BackoffOptions,
-  DEFAULT_BACKOFF,
-  isRetryableStatus,
-  retryDelayMs,
-} from "./retry_policy.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF, retryDelayMs } from "./retry_policy.ts";
 import { RetryLog, type RetryTally } from "./retry_log.ts";
 import { completionTokenCounts } from "./token_usage.ts";
 
@@ -76,12 +73,6 @@ export interface ChatBackendConfig {
 
 /** Longest wait `setTimeout` takes; the client's own timeout is set to it (ours apply). */
 const NO_CLIENT_TIMEOUT = 2 ** 31 - 1;
-
-interface AttemptFailure {
-  error: BackendError;
-  headers: Headers | null;
-  connectionFailed: boolean;
-}
 
 /** A {@linkcode Backend} speaking the OpenAI chat completions protocol. */
 export class ChatBackend implements Backend {
@@ -252,7 +243,13 @@ export class ChatBackend implements Backend {
     signal: AbortSignal,
   ): Promise<AssembledChoices | AttemptFailure> {
     const client = this.#clients.get(baseUrl)!;
-    const deadline = new AttemptDeadline(this.#config, signal);
+    const deadline = new AttemptDeadline(
+      {
+        idleMs: this.#config.stream ? this.#config.idleTimeoutMs : null,
+        timeoutMs: this.#config.timeoutMs,
+      },
+      signal,
+    );
     const attemptSignal = deadline.signal;
     const noKey = this.#config.apiKey === undefined ? { headers: { authorization: null } } : {};
     const choices = new ChoiceAccumulator();
@@ -309,123 +306,6 @@ export class ChatBackend implements Backend {
   }
 }
 
-/** The request's signal and the two deadlines of one attempt, as one abort signal. */
-class AttemptDeadline {
-  readonly #controller = new AbortController();
-  readonly #idleMs: number | null;
-  readonly #totalTimer: ReturnType<typeof setTimeout> | undefined;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastHeard = performance.now();
-  #unlink: () => void;
-  /** Which deadline fired, for the message. */
-  expired: string | null = null;
-
-  constructor(config: ChatBackendConfig, request: AbortSignal) {
-    this.#unlink = linkAbort(this.#controller, [request]);
-    this.#idleMs = config.stream ? config.idleTimeoutMs : null;
-    if (config.timeoutMs !== undefined) {
-      this.#totalTimer = setTimeout(
-        () => this.#expire(`timed out after ${seconds(config.timeoutMs!)}`),
-        config.timeoutMs,
-      );
-    }
-    if (this.#idleMs !== null) this.#armIdle(this.#idleMs);
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  /** Bytes arrived: the idle clock starts again (one timer, re-armed only when it fires). */
-  heard(): void {
-    this.#lastHeard = performance.now();
-  }
-
-  #armIdle(ms: number): void {
-    this.#idleTimer = setTimeout(() => {
-      const idleMs = this.#idleMs!;
-      const left = this.#lastHeard + idleMs - performance.now();
-      if (left > 0) this.#armIdle(left);
-      else this.#expire(`was silent for ${seconds(idleMs)} (idle_timeout)`);
-    }, ms);
-  }
-
-  clear(): void {
-    clearTimeout(this.#idleTimer);
-    clearTimeout(this.#totalTimer);
-    this.#unlink();
-  }
-
-  #expire(what: string): void {
-    this.expired ??= what;
-    this.#controller.abort(new DOMException(what, "TimeoutError"));
-  }
-}
-
-function describeFailure(
-  baseUrl: string,
-  cause: unknown,
-  deadline: AttemptDeadline,
-): AttemptFailure {
-  if (deadline.expired) return failure(`Request to "${baseUrl}" ${deadline.expired}`, cause, false);
-  if (cause instanceof APIUserAbortError) {
-    return failure(`Request to "${baseUrl}" was aborted`, cause, false);
-  }
-  if (cause instanceof APIError) {
-    if (cause.status === undefined) {
-      if (cause instanceof APIConnectionError) {
-        return failure(
-          `Cannot connect to "${baseUrl}": ${oneLine(rootCause(cause))}`,
-          cause,
-          true,
-        );
-      }
-      // An error object inside a 200 stream or body.
-      return failure(
-        `Server "${baseUrl}" broke off with an error: ${oneLine(apiErrorMessage(cause))}`,
-        cause,
-        false,
-      );
-    }
-    const error = new BackendError(
-      `Server "${baseUrl}" answered ${cause.status}: ${oneLine(apiErrorMessage(cause))}`,
-      {
-        status: cause.status,
-        retryable: isRetryableStatus(
-          cause.status,
-          typeof cause.code === "string" ? cause.code : cause.type ?? null,
-          cause.headers,
-        ),
-      },
-    );
-    return { error, headers: cause.headers ?? null, connectionFailed: false };
-  }
-  if (cause instanceof SyntaxError) {
-    return failure(
-      `Server "${baseUrl}" sent a body that is not JSON: ${cause.message}`,
-      cause,
-      false,
-    );
-  }
-  return failure(
-    `Connection to "${baseUrl}" broke while reading the response: ${oneLine(rootCause(cause))}`,
-    cause,
-    false,
-  );
-}
-
-/** The server's own words: `error.message`, a bare `error` string, or the client's text. */
-function apiErrorMessage(error: APIError): string {
-  const body = error.error as unknown;
-  if (typeof body === "string") return body;
-  if (body && typeof body === "object") {
-    const message = (body as { message?: unknown }).message;
-    if (typeof message === "string") return message;
-    if (message !== undefined) return JSON.stringify(message);
-  }
-  return error.message.replace(/^\d{3} /, "") || "(no body)";
-}
-
 /** How an attempt ended and the work it did, for `--concurrency auto`. */
 function slotOutcome(
   outcome: AssembledChoices | AttemptFailure | undefined,
@@ -466,46 +346,6 @@ function toResult(
     return completion;
   });
   return { id: req.id, completions, promptTokens: counts.promptTokens, latencyMs };
-}
-
-function failure(
-  message: string,
-  cause: unknown,
-  connectionFailed: boolean,
-  retryable = true,
-): AttemptFailure {
-  const error = new BackendError(message, { retryable, cause });
-  return { error, headers: null, connectionFailed };
-}
-
-/** The innermost message of an error chain, e.g. `tcp connect error: Connection refused`. */
-function rootCause(error: unknown): string {
-  let inner = error;
-  while (inner instanceof Error && inner.cause !== undefined) inner = inner.cause;
-  const message = inner instanceof Error ? inner.message : String(inner);
-  return message.replace(/^error sending request for url \([^)]*\): /, "");
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 500 ? `${line.slice(0, 500)}...` : line;
-}
-
-function seconds(ms: number): string {
-  return `${ms / 1000} s`;
-}
-
-/** Aborts `target` with the reason of the first of `sources` to abort; returns the unlinker. */
-function linkAbort(target: AbortController, sources: (AbortSignal | undefined)[]): () => void {
-  const live = sources.filter((s): s is AbortSignal => s !== undefined);
-  const aborted = live.find((s) => s.aborted);
-  if (aborted) {
-    target.abort(aborted.reason);
-    return () => {};
-  }
-  const onAbort = (event: Event) => target.abort((event.target as AbortSignal).reason);
-  for (const source of live) source.addEventListener("abort", onAbort, { once: true });
-  return () => live.forEach((source) => source.removeEventListener("abort", onAbort));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,0 +1,109 @@
+/**
+ * One readable, one-line {@linkcode BackendError} for every way a chat
+ * attempt fails: the server's own words for an HTTP error (as the `openai`
+ * client decoded them), the root cause of a connection failure, which
+ * deadline ran out, an error inside a 200 stream.
+ *
+ * @module
+ */
+
+import { APIConnectionError, APIError, APIUserAbortError } from "npm:openai@7.59.0";
+import { BackendError } from "./backend.ts";
+import type { AttemptDeadline } from "./attempt_deadline.ts";
+import { isRetryableStatus } from "./retry_policy.ts";
+
+/** A failed attempt and what the retry loop needs to know about it. */
+export interface AttemptFailure {
+  error: BackendError;
+  headers: Headers | null;
+  /** No connection was made: another base URL may help. */
+  connectionFailed: boolean;
+}
+
+/** Describes what `cause` (thrown by the client or the stream) means for the attempt. */
+export function describeFailure(
+  baseUrl: string,
+  cause: unknown,
+  deadline: AttemptDeadline,
+): AttemptFailure {
+  if (deadline.expired) return failure(`Request to "${baseUrl}" ${deadline.expired}`, cause, false);
+  if (cause instanceof APIUserAbortError) {
+    return failure(`Request to "${baseUrl}" was aborted`, cause, false);
+  }
+  if (cause instanceof APIError) {
+    if (cause.status === undefined) {
+      if (cause instanceof APIConnectionError) {
+        return failure(
+          `Cannot connect to "${baseUrl}": ${oneLine(rootCause(cause))}`,
+          cause,
+          true,
+        );
+      }
+      // An error object inside a 200 stream or body.
+      return failure(
+        `Server "${baseUrl}" broke off with an error: ${oneLine(apiErrorMessage(cause))}`,
+        cause,
+        false,
+      );
+    }
+    const error = new BackendError(
+      `Server "${baseUrl}" answered ${cause.status}: ${oneLine(apiErrorMessage(cause))}`,
+      {
+        status: cause.status,
+        retryable: isRetryableStatus(
+          cause.status,
+          typeof cause.code === "string" ? cause.code : cause.type ?? null,
+          cause.headers,
+        ),
+      },
+    );
+    return { error, headers: cause.headers ?? null, connectionFailed: false };
+  }
+  if (cause instanceof SyntaxError) {
+    return failure(
+      `Server "${baseUrl}" sent a body that is not JSON: ${cause.message}`,
+      cause,
+      false,
+    );
+  }
+  return failure(
+    `Connection to "${baseUrl}" broke while reading the response: ${oneLine(rootCause(cause))}`,
+    cause,
+    false,
+  );
+}
+
+/** The server's own words: `error.message`, a bare `error` string, or the client's text. */
+function apiErrorMessage(error: APIError): string {
+  const body = error.error as unknown;
+  if (typeof body === "string") return body;
+  if (body && typeof body === "object") {
+    const message = (body as { message?: unknown }).message;
+    if (typeof message === "string") return message;
+    if (message !== undefined) return JSON.stringify(message);
+  }
+  return error.message.replace(/^\d{3} /, "") || "(no body)";
+}
+
+export function failure(
+  message: string,
+  cause: unknown,
+  connectionFailed: boolean,
+  retryable = true,
+): AttemptFailure {
+  const error = new BackendError(message, { retryable, cause });
+  return { error, headers: null, connectionFailed };
+}
+
+/** The innermost message of an error chain, e.g. `tcp connect error: Connection refused`. */
+function rootCause(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause !== undefined) inner = inner.cause;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return message.replace(/^error sending request for url \([^)]*\): /, "");
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 500 ? `${line.slice(0, 500)}...` : line;
+}
