@@ -15,6 +15,14 @@
  * 30k-token generation is never cut and a hung server is noticed in
  * minutes; `timeoutMs`, when set, caps a whole attempt.
  *
+ * Cost of the client, measured with `bench/concurrency_bench.ts` (256 in
+ * flight, zero-latency server in the same process, 10,000 requests) on the
+ * shared 2-core machine at load average 26: plain `fetch` calls 578
+ * requests/s, this backend 239 unstreamed and 196 streamed. The hand-written
+ * client it replaced ran 1.5-2x faster than this one in the same runs (the
+ * client's header building and per-request bookkeeping); against servers
+ * that take 100 ms or more per request the client is not the bottleneck.
+ *
  * @module
  */
 

@@ -187,7 +187,7 @@ async function wallTimeAt200ms(): Promise<void> {
 
 async function autoLevel(): Promise<void> {
   const capacity = 24;
-  const baseMs = 20;
+  const baseMs = 100;
   const server = await startOpenAIServer({
     answer: () => "The answer is 42.",
     latencyMs: () => baseMs * Math.max(1, server.stats.inFlight / capacity),
@@ -196,7 +196,7 @@ async function autoLevel(): Promise<void> {
     const backend = await createBackend("vllm", "m", { base_url: server.url }, {
       concurrency: "auto",
     });
-    const rate = await drive(backend, 6000, backend.maxConcurrency);
+    const rate = await drive(backend, 3000, backend.maxConcurrency);
     const report = backend.concurrency!();
     await backend.close();
     console.log(
