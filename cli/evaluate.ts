@@ -6,7 +6,12 @@
  * @module
  */
 import { resolve } from "node:path";
-import { type ConcurrencyLevel, createBackend, DEFAULT_CONCURRENCY } from "../backends/mod.ts";
+import {
+  type Backend,
+  type ConcurrencyLevel,
+  createBackend,
+  DEFAULT_CONCURRENCY,
+} from "../backends/mod.ts";
 import { DEFAULT_SAMPLING, runHash, type RunSpec } from "../core/run_spec.ts";
 import {
   canStream,
@@ -341,8 +346,10 @@ export async function runEvaluate(
       onStart: ({ total, alreadyDone }) =>
         io.stderr(`run folder: ${runDir} (${total} problems x ${n}, ${alreadyDone} already done)`),
       onProgress: progress.update,
+    }).finally(() => {
+      progress.done();
+      reportGeneration(io, backend);
     });
-    progress.done();
     if (interrupted) {
       const generated = summary.expected_samples - summary.missing_samples;
       const unscored = command === "evaluate" && summary.pending_responses
@@ -361,19 +368,23 @@ export async function runEvaluate(
     return 1;
   } finally {
     progress.done();
-    const reached = backend.concurrency?.();
-    if (reached?.auto) {
-      io.stderr(
-        `concurrency auto: ${
-          reached.auto.settled ? "settled at" : "still searching, at"
-        } ${reached.auto.level} in flight (peak ${reached.peak}, mean ${reached.mean})`,
-      );
-    }
-    for (const { cause, count } of backend.retries?.() ?? []) {
-      io.stderr(`retried ${count} time${count === 1 ? "" : "s"}: ${cause}`);
-    }
     await scoring?.close();
     await backend.close();
+  }
+}
+
+/** The `auto` level and the retries by cause, one line each, before the run's last lines. */
+function reportGeneration(io: CommandIO, backend: Backend): void {
+  const reached = backend.concurrency?.();
+  if (reached?.auto) {
+    io.stderr(
+      `concurrency auto: ${
+        reached.auto.settled ? "settled at" : "still searching, at"
+      } ${reached.auto.level} in flight (peak ${reached.peak}, mean ${reached.mean})`,
+    );
+  }
+  for (const { cause, count } of backend.retries?.() ?? []) {
+    io.stderr(`retried ${count} time${count === 1 ? "" : "s"}: ${cause}`);
   }
 }
 
