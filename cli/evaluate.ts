@@ -143,8 +143,12 @@ function cacheDir(io: CommandIO): string {
 function datasetSource(task: TaskDefinition, datasetPath: string | undefined): DatasetSource {
   if (datasetPath) return { kind: "file", path: datasetPath };
   const { dataset_path, dataset_subset, dataset_split, dataset_kwargs } = task.config;
-  // A task file may name a local data file, relative to the task file.
-  if (/^\.{0,2}\//.test(dataset_path) || /\.(jsonl|json|parquet|csv)$/i.test(dataset_path)) {
+  // A task file may name a local data file, relative to the task file (a URL is not one).
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(dataset_path);
+  if (
+    !isUrl &&
+    (/^\.{0,2}\//.test(dataset_path) || /\.(jsonl|json|parquet|csv)$/i.test(dataset_path))
+  ) {
     const base = task.source.startsWith("/") ? task.source.replace(/[^/]*$/, "") : "";
     return {
       kind: "file",

@@ -271,3 +271,60 @@ Deno.test("Ctrl-C while the code sandbox starts stops with the resume command an
     await Deno.remove(dataset);
   }
 });
+
+Deno.test("Ctrl-C while the dataset loads exits 130 without an error line", async () => {
+  // A dataset URL whose server never answers.
+  const hang = Promise.withResolvers<void>();
+  const stalled = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async () => {
+      await hang.promise;
+      return new Response("");
+    },
+  );
+  const task = await Deno.makeTempFile({ suffix: ".yaml" });
+  await Deno.writeTextFile(
+    task,
+    `handler: math\ndataset_path: http://127.0.0.1:${stalled.addr.port}/rows.jsonl\n` +
+      'question_key: problem\nanswer_key: answer\ntemplating_parameters:\n  template: "{prompt}"\n',
+  );
+  const resultDir = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        `${ROOT}cli.ts`,
+        "evaluate",
+        ...taskFlags(task, "test/model", "http://127.0.0.1:9/v1"),
+        "--result-dir",
+        resultDir,
+      ],
+      cwd: ROOT,
+      env: { NO_COLOR: "1", SKYEVAL_CACHE_DIR: `${resultDir}/.cache` },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let stderr = "";
+    while (!stderr.includes("loading ")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the run ended before loading: ${stderr}`);
+      stderr += value;
+    }
+    child.kill("SIGINT");
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += value;
+    }
+    assertEquals((await child.status).code, 130, stderr);
+    if (stderr.includes("error:") || !stderr.includes("interrupted: ")) throw new Error(stderr);
+  } finally {
+    hang.resolve();
+    await stalled.shutdown();
+    await Deno.remove(resultDir, { recursive: true });
+    await Deno.remove(task);
+  }
+});
