@@ -1,11 +1,11 @@
 /**
  * `--concurrency auto`: finds how many requests in flight a server of
  * unknown capacity (vLLM's batch size, a Ray deployment's replicas x batch)
- * takes. It measures rounds (as many completions as the level, at least
- * {@linkcode MIN_ROUND}); a round is good when its throughput (completion
- * tokens/s, requests/s when the server gives no counts) beats the last good
- * round's by a tenth while its mean latency stays within 1.25x the lowest
- * seen. The level doubles while rounds are good; after the first bad one it
+ * takes. It measures rounds (twice as many completions as the level, at
+ * least {@linkcode MIN_ROUND}); a round is good when its throughput
+ * (completion tokens/s, requests/s when the server gives no counts) beats
+ * the last good round's by a tenth while its mean latency stays within
+ * 1.25x of that round's. The level doubles while rounds are good; after the first bad one it
  * bisects between the last good and the first bad level and settles on the
  * good one when they are within an eighth. A 429 or 503 halves the level
  * and settles there.
@@ -14,7 +14,7 @@
  */
 
 /** Completions a round needs at least, so one slow answer does not decide. */
-export const MIN_ROUND = 8;
+export const MIN_ROUND = 16;
 const RISE = 1.1;
 const FLAT_LATENCY = 1.25;
 
@@ -43,7 +43,7 @@ export class AutoConcurrency {
   #roundCount = 0;
   #roundLatency = 0;
   #goodThroughput = 0;
-  #lowestLatency = Infinity;
+  #goodLatency = Infinity;
 
   /** Starts at `options.start`. */
   constructor(options: AutoConcurrencyOptions = {}) {
@@ -79,15 +79,17 @@ export class AutoConcurrency {
     this.#roundUnits += units;
     this.#roundCount += 1;
     this.#roundLatency += latencyMs;
-    if (this.#roundCount < Math.max(MIN_ROUND, this.#level)) return this.#level;
+    if (this.#roundCount < Math.max(MIN_ROUND, 2 * this.#level)) return this.#level;
     const throughput = this.#roundUnits / (Math.max(this.#now() - this.#roundStart, 1) / 1000);
     const latency = this.#roundLatency / this.#roundCount;
-    this.#lowestLatency = Math.min(this.#lowestLatency, latency);
+    const first = this.#goodThroughput === 0;
     if (
-      throughput > this.#goodThroughput * RISE && latency <= this.#lowestLatency * FLAT_LATENCY
+      first ||
+      (throughput > this.#goodThroughput * RISE && latency <= this.#goodLatency * FLAT_LATENCY)
     ) {
       this.#good = this.#level;
       this.#goodThroughput = throughput;
+      this.#goodLatency = latency;
     } else {
       this.#bad = this.#level;
     }

@@ -13,7 +13,7 @@
  *    100,000 samples: time to the first request, and from the last answer
  *    to the process exit (files written).
  *
- *   deno run -A bench/concurrency_bench.ts [--requests 20000] [--large 100000]
+ *   deno run -A bench/concurrency_bench.ts [--requests 20000] [--large 100000] [--only 1,3]
  *
  * @module
  */
@@ -28,8 +28,10 @@ const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "20000" },
     large: { type: "string", default: "100000" },
+    only: { type: "string", default: "1,2,3,4" },
   },
 });
+const SECTIONS = new Set(values.only.split(",").map((s) => s.trim()));
 const REQUESTS = Number(values.requests);
 const LARGE = Number(values.large);
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -225,7 +227,7 @@ async function startAndEnd(): Promise<void> {
   }
 }
 
-await clientThroughput();
-await wallTimeAt200ms();
-await autoLevel();
-await startAndEnd();
+if (SECTIONS.has("1")) await clientThroughput();
+if (SECTIONS.has("2")) await wallTimeAt200ms();
+if (SECTIONS.has("3")) await autoLevel();
+if (SECTIONS.has("4")) await startAndEnd();

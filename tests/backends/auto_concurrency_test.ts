@@ -13,7 +13,7 @@ function simulate(auto: AutoConcurrency, clock: { now: number }, capacity: numbe
     const level = auto.level;
     levels.push(level);
     const latency = baseMs * Math.max(1, level / capacity);
-    const count = Math.max(8, level);
+    const count = Math.max(16, 2 * level);
     clock.now += latency * Math.ceil(count / level);
     for (let i = 0; i < count; i++) auto.record(latency, "ok", 100);
   }
