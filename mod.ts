@@ -30,7 +30,7 @@ export {
 } from "./core/evaluate_run.ts";
 export { configurationOf, DEFAULT_SAMPLING, runHash, type RunSpec } from "./core/run_spec.ts";
 export { RUN_FILES, runDirName, SampleLog } from "./core/run_dir.ts";
-export { resultsOrder, SampleLogIndex, type SampleState } from "./core/sample_log_index.ts";
+export { resultsOrder, SampleLogIndex, type SampleLogReader } from "./core/sample_log_index.ts";
 export { ListHasher, type SampleStream, sampleStreamOf } from "./core/sample_stream.ts";
 export type { ResponseRecord, SampleRecord } from "./core/sample_record.ts";
 export { type Scorers, scoreSamples } from "./core/score_samples.ts";

@@ -119,10 +119,8 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
       );
       rescored += scored.length;
       const byId = new Map(scored.map((r) => [r.id, r]));
-      for (const record of batch) {
-        const latest = byId.get(record.id);
-        if (latest || fromSkyThought) await log.append(latest ?? record);
-      }
+      const kept = fromSkyThought ? batch.map((r) => byId.get(r.id) ?? r) : scored;
+      await Promise.all(kept.map((record) => log.append(record)));
       batch = [];
     };
     for await (const record of records) {
@@ -140,22 +138,13 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     await scoring.close();
   }
 
-  const index = await SampleLogIndex.build(samplesPath);
-  let most = 1;
-  let allScored = true;
-  for (const id of index.ids) {
-    const state = index.state(id)!;
-    most = Math.max(most, state.responses);
-    if (!state.scored && state.responses > 0) allScored = false;
-  }
-  const n = Number(
-    previous.n ?? (configuration.sampling_params as { n?: number } | undefined)?.n ?? most,
-  );
-  const summary = await writeRunFiles(runDir, {
+  const recordedN = previous.n ??
+    (configuration.sampling_params as { n?: number } | undefined)?.n;
+  const summary = await writeRunFiles(runDir, (fold) => ({
     configuration,
-    n,
-    expected: previous.expected_samples ?? index.size,
-    status: allScored ? "scored" : "generated",
+    n: Number(recordedN ?? Math.max(1, fold.mostResponses)),
+    expected: previous.expected_samples,
+    status: fold.pendingResponses === 0 ? "scored" : "generated",
     scoring: scoring.describe(),
     fingerprint: {
       ...(previous.fingerprint ?? {}),
@@ -163,7 +152,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
       rescored_as_task: task.name,
     },
     version: VERSION,
-  }, index);
+  }));
   const accuracy = summary.accuracy === null
     ? "no accuracy (nothing scored)"
     : `accuracy ${(summary.accuracy * 100).toFixed(2)}%`;
@@ -268,7 +257,7 @@ async function editedResults(
   const reader = await saved.reader();
   try {
     for await (const entry of jsonObjectEntries(path)) {
-      const record = await reader.read(entry.key);
+      const record = reader.read(entry.key);
       const texts = responseTexts(entry.value);
       if (!record || texts.length !== record.responses.length) continue;
       if (texts.every((t, i) => t === record.responses[i].content)) continue;
@@ -306,7 +295,7 @@ async function* withEditedText(
         continue;
       }
       const texts = responseTexts(
-        JSON.parse(decoder.decode(await reader.read(edit.offset, edit.length))),
+        JSON.parse(decoder.decode(reader.read(edit.offset, edit.length))),
       );
       yield { ...record, responses: record.responses.map((r, i) => ({ ...r, content: texts[i] })) };
     }

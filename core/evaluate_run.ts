@@ -188,7 +188,7 @@ async function checkSameRun(
 /** Removes a new run folder that a failed start left with nothing generated in it. */
 async function removeIfNothingGenerated(runDir: string): Promise<void> {
   const index = await SampleLogIndex.build(`${runDir}/${RUN_FILES.samples}`);
-  if (index.ids.some((id) => index.state(id)!.responses > 0)) return;
+  for await (const record of index.records()) if (record.responses.length > 0) return;
   for (const file of [RUN_FILES.samples, RUN_FILES.summary]) {
     await Deno.remove(`${runDir}/${file}`).catch(() => {});
   }

@@ -38,7 +38,7 @@ export interface RunOptions {
   /** Responses per sample. */
   n: number;
   sampling: Record<string, unknown>;
-  /** How many samples `samples` yields (for progress and failing fast). */
+  /** How many samples `samples` yields (for progress). */
   total: number;
   /** The log as it was before this run (a resumed run); absent for a fresh one. */
   existing?: SampleLogIndex;
@@ -69,16 +69,13 @@ export async function runSamples(
   // (a wrong address, a rejected parameter) than the sample's: stop early.
   let generated = 0;
   let failedBeforeAny = 0;
-  const alreadyDone = existing
-    ? existing.ids.filter((id) => !existing.state(id)!.errored).length
-    : 0;
-  const failFastAfter = Math.max(1, Math.min(FAIL_FAST_SAMPLES, options.total - alreadyDone));
+  let lastFailure: { error: unknown } | undefined;
 
+  /** Finishes a sample from its saved record (scoring it if need be); false when it must generate. */
   const resume = async (sample: PreparedSample): Promise<boolean> => {
-    const state = existing?.state(sample.id);
-    if (!reader || !state || state.errored) return false;
-    let record = (await reader.read(sample.id))!;
-    if (scorers && !state.scored) {
+    let record = reader?.read(sample.id);
+    if (!record || record.error !== undefined) return false;
+    if (scorers && !record.scored) {
       [record] = await scoreSamples([record], new Map([[sample.id, sample.target]]), scorers);
       await log.append(record);
     }
@@ -115,16 +112,10 @@ export async function runSamples(
         generated++;
       } catch (error) {
         if (options.signal?.aborted) throw error;
+        lastFailure = { error };
         if (generated === 0) {
           if (error instanceof BackendError && !error.retryable) throw error;
-          if (++failedBeforeAny >= failFastAfter) {
-            throw new BackendError(
-              `The first ${failedBeforeAny} samples all failed to generate; stopping: ${
-                (error as Error).message
-              }`,
-              { cause: error },
-            );
-          }
+          if (++failedBeforeAny >= FAIL_FAST_SAMPLES) throw allFailed(failedBeforeAny, error);
         }
         const failed: SampleRecord = {
           id: sample.id,
@@ -149,19 +140,26 @@ export async function runSamples(
   } finally {
     reader?.close();
   }
+  if (generated === 0 && lastFailure) throw allFailed(failedBeforeAny, lastFailure.error);
+}
+
+function allFailed(count: number, error: unknown): BackendError {
+  return new BackendError(
+    `The first ${count} samples all failed to generate; stopping: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 /**
- * Writes `results.json` and `summary.json` from the run's `samples.jsonl`
- * (indexed afresh unless an index of it as it is now is given), in one
- * streaming pass over each sample's latest record; returns the summary.
+ * Writes `results.json` and `summary.json` from the run's `samples.jsonl`,
+ * in one streaming pass over each sample's latest record; returns the
+ * summary. The context may depend on what the pass found.
  */
 export async function writeRunFiles(
   runDir: string,
-  ctx: SummaryContext,
-  index?: SampleLogIndex,
+  ctx: SummaryContext | ((fold: SummaryFold) => SummaryContext),
 ): Promise<Summary> {
-  index ??= await SampleLogIndex.build(`${runDir}/${RUN_FILES.samples}`);
+  const index = await SampleLogIndex.build(`${runDir}/${RUN_FILES.samples}`);
   const results = await ResultsFileWriter.create(`${runDir}/${RUN_FILES.results}`);
   const fold = new SummaryFold();
   try {
@@ -174,7 +172,7 @@ export async function writeRunFiles(
     await results.abort();
     throw error;
   }
-  const summary = fold.finish(ctx);
+  const summary = fold.finish(typeof ctx === "function" ? ctx(fold) : ctx);
   await writeJson(`${runDir}/${RUN_FILES.summary}`, summary);
   return summary;
 }

@@ -110,14 +110,17 @@ export async function tornTailBytes(path: string): Promise<number> {
 }
 
 /**
- * Appends sample records to `samples.jsonl`, one write per line, so each
- * line is either wholly on disk or (after a crash mid-write) a torn tail
+ * Appends sample records to `samples.jsonl`. Lines that arrive while a
+ * write is under way go out together in the next write, so each line is
+ * either wholly on disk or (after a crash mid-write) part of a torn tail
  * that readers ignore.
  */
 export class SampleLog {
   #file: Deno.FsFile;
   #encoder = new TextEncoder();
-  #queue: Promise<void> = Promise.resolve();
+  #batch: { lines: string[]; written: PromiseWithResolvers<void> } | null = null;
+  #writing: Promise<void> = Promise.resolve();
+  #busy = false;
 
   private constructor(file: Deno.FsFile) {
     this.#file = file;
@@ -138,19 +141,39 @@ export class SampleLog {
     return new SampleLog(file);
   }
 
-  /** Appends one record; resolves once the line is written. */
+  /** Appends one record; resolves once its line is written. */
   append(record: SampleRecord): Promise<void> {
-    const bytes = this.#encoder.encode(JSON.stringify(record) + "\n");
-    this.#queue = this.#queue.then(async () => {
-      let written = 0;
-      while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
-    });
-    return this.#queue;
+    this.#batch ??= { lines: [], written: Promise.withResolvers() };
+    this.#batch.lines.push(JSON.stringify(record) + "\n");
+    const written = this.#batch.written.promise;
+    if (!this.#busy) this.#writing = this.#drain();
+    return written;
+  }
+
+  async #drain(): Promise<void> {
+    this.#busy = true;
+    try {
+      while (this.#batch) {
+        const { lines, written } = this.#batch;
+        this.#batch = null;
+        try {
+          const bytes = this.#encoder.encode(lines.join(""));
+          for (let done = 0; done < bytes.length;) {
+            done += await this.#file.write(bytes.subarray(done));
+          }
+          written.resolve();
+        } catch (error) {
+          written.reject(error);
+        }
+      }
+    } finally {
+      this.#busy = false;
+    }
   }
 
   /** Waits for pending writes and closes the file. */
   async close(): Promise<void> {
-    await this.#queue;
+    await this.#writing;
     this.#file.close();
   }
 }

@@ -9,28 +9,38 @@
  *
  * @module
  */
-import { concatBytes } from "./bytes.ts";
 import { RunDirError } from "./run_dir.ts";
 import { type SampleRecord, SampleRecordSchema } from "./sample_record.ts";
 import { WindowReader } from "./window_reader.ts";
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
+/** `{"id":"`, how every line `SampleLog` writes begins. */
+const ID_PREFIX = new TextEncoder().encode('{"id":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 
-/** What the index knows about a sample's latest line without reading it again. */
-export interface SampleState {
-  /** Generation failed for good: the next resume retries it. */
-  errored: boolean;
-  scored: boolean;
-  responses: number;
-}
+/** Growable columns of numbers, one row per sample. */
+class Lines {
+  offsets = new Float64Array(1024);
+  lengths = new Uint32Array(1024);
+  numbers = new Uint32Array(1024);
 
-/** Where a sample's latest line is, and its state. */
-export interface SampleLine {
-  offset: number;
-  length: number;
-  line: number;
-  state: SampleState;
+  set(slot: number, offset: number, length: number, line: number): void {
+    if (slot >= this.offsets.length) {
+      const grow = <T extends Float64Array | Uint32Array>(old: T, make: (n: number) => T): T => {
+        const next = make(old.length * 2);
+        next.set(old);
+        return next;
+      };
+      this.offsets = grow(this.offsets, (n) => new Float64Array(n));
+      this.lengths = grow(this.lengths, (n) => new Uint32Array(n));
+      this.numbers = grow(this.numbers, (n) => new Uint32Array(n));
+    }
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+    this.numbers[slot] = line;
+  }
 }
 
 /** Where the latest line of every sample in a `samples.jsonl` is. */
@@ -41,11 +51,18 @@ export class SampleLogIndex {
   readonly ids: readonly string[];
   /** Bytes of an unfinished last line (a write cut by a crash), ignored. */
   readonly tornTailBytes: number;
-  #slots: ReadonlyMap<string, SampleLine>;
+  #slots: ReadonlyMap<string, number>;
+  #lines: Lines;
 
-  private constructor(path: string, slots: Map<string, SampleLine>, tornTailBytes: number) {
+  private constructor(
+    path: string,
+    slots: Map<string, number>,
+    lines: Lines,
+    tornTailBytes: number,
+  ) {
     this.path = path;
     this.#slots = slots;
+    this.#lines = lines;
     this.ids = resultsOrder([...slots.keys()]);
     this.tornTailBytes = tornTailBytes;
   }
@@ -53,51 +70,57 @@ export class SampleLogIndex {
   /**
    * Indexes `samples.jsonl` in one streaming pass. A missing file is an empty log.
    *
-   * @throws {RunDirError} for a complete line that is not a JSON sample record.
+   * @throws {RunDirError} for a complete line whose id cannot be read.
    */
   static async build(path: string): Promise<SampleLogIndex> {
-    const slots = new Map<string, SampleLine>();
+    const slots = new Map<string, number>();
+    const lines = new Lines();
     let file: Deno.FsFile;
     try {
       file = await Deno.open(path, { read: true });
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return new SampleLogIndex(path, slots, 0);
+      if (error instanceof Deno.errors.NotFound) return new SampleLogIndex(path, slots, lines, 0);
       throw error;
     }
     const decoder = new TextDecoder();
-    const chunk = new Uint8Array(CHUNK);
-    let carry = new Uint8Array(0);
-    let carryOffset = 0;
+    let buffer = new Uint8Array(CHUNK);
+    // buffer[0, kept) is the unfinished line carried over; it starts at file byte `base`.
+    let kept = 0;
+    let base = 0;
     let line = 0;
     try {
       for (;;) {
-        const read = await file.read(chunk);
+        if (kept === buffer.length) {
+          const bigger = new Uint8Array(buffer.length * 2);
+          bigger.set(buffer);
+          buffer = bigger;
+        }
+        const read = await file.read(buffer.subarray(kept));
         if (read === null) break;
-        const bytes = carry.length
-          ? concatBytes([carry, chunk.subarray(0, read)])
-          : chunk.subarray(0, read);
+        const end = kept + read;
+        const view = buffer.subarray(0, end);
         let start = 0;
         for (;;) {
-          const newline = bytes.indexOf(NEWLINE, start);
+          const newline = view.indexOf(NEWLINE, start);
           if (newline < 0) break;
           line++;
-          const text = decoder.decode(bytes.subarray(start, newline));
-          if (text.trim() !== "") {
-            const { id, ...state } = stateOf(path, line, text);
-            const slot = { offset: carryOffset + start, length: newline - start, line, state };
-            const seen = slots.get(id);
-            if (seen) Object.assign(seen, slot);
-            else slots.set(id, slot);
+          if (newline > start && !isBlank(buffer, start, newline)) {
+            const id = idOf(buffer, start, newline, decoder) ??
+              idOfParsed(path, line, decoder.decode(buffer.subarray(start, newline)));
+            let slot = slots.get(id);
+            if (slot === undefined) slots.set(id, slot = slots.size);
+            lines.set(slot, base + start, newline - start, line);
           }
           start = newline + 1;
         }
-        carryOffset += start;
-        carry = bytes.slice(start);
+        buffer.copyWithin(0, start, end);
+        kept = end - start;
+        base += start;
       }
     } finally {
       file.close();
     }
-    return new SampleLogIndex(path, slots, carry.length);
+    return new SampleLogIndex(path, slots, lines, kept);
   }
 
   /** Number of distinct samples. */
@@ -108,11 +131,6 @@ export class SampleLogIndex {
   /** Whether the log holds the sample. */
   has(id: string): boolean {
     return this.#slots.has(id);
-  }
-
-  /** The state of a sample's latest line; undefined when the log does not hold it. */
-  state(id: string): SampleState | undefined {
-    return this.#slots.get(id)?.state;
   }
 
   /**
@@ -126,7 +144,7 @@ export class SampleLogIndex {
     const reader = await this.reader();
     try {
       for (const id of ids) {
-        const record = await reader.read(id);
+        const record = reader.read(id);
         if (record) yield record;
       }
     } finally {
@@ -137,46 +155,51 @@ export class SampleLogIndex {
   /** Opens the log to read records by id, in any order; close it when done. */
   async reader(): Promise<SampleLogReader> {
     const file = await Deno.open(this.path, { read: true });
-    return new SampleLogReader(this.path, this.#slots, file);
+    const window = new WindowReader(file);
+    const decoder = new TextDecoder();
+    const { offsets, lengths, numbers } = this.#lines;
+    return {
+      read: (id) => {
+        const slot = this.#slots.get(id);
+        if (slot === undefined) return undefined;
+        const text = decoder.decode(window.read(offsets[slot], lengths[slot]));
+        return parseRecord(this.path, numbers[slot], text);
+      },
+      close: () => file.close(),
+    };
   }
 }
 
-/** Reads the latest record of a sample by id (one read at a time, in call order). */
-export class SampleLogReader {
-  #path: string;
-  #slots: ReadonlyMap<string, SampleLine>;
-  #file: Deno.FsFile;
-  #window: WindowReader;
-  #decoder = new TextDecoder();
-  #queue: Promise<unknown> = Promise.resolve();
-
-  constructor(path: string, slots: ReadonlyMap<string, SampleLine>, file: Deno.FsFile) {
-    this.#path = path;
-    this.#slots = slots;
-    this.#file = file;
-    this.#window = new WindowReader(file);
-  }
-
+/** Reads the latest record of a sample by id. */
+export interface SampleLogReader {
   /**
    * The latest record of a sample; undefined when the log does not hold it.
    *
    * @throws {RunDirError} for a line that is not a sample record.
    */
-  read(id: string): Promise<SampleRecord | undefined> {
-    const slot = this.#slots.get(id);
-    if (!slot) return Promise.resolve(undefined);
-    const next = this.#queue.then(async () => {
-      const text = this.#decoder.decode(await this.#window.read(slot.offset, slot.length));
-      return parseRecord(this.#path, slot.line, text);
-    });
-    this.#queue = next.catch(() => {});
-    return next;
-  }
-
+  read(id: string): SampleRecord | undefined;
   /** Closes the file. */
-  close(): void {
-    this.#file.close();
+  close(): void;
+}
+
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   }
+  return true;
+}
+
+/** The id of a line as `SampleLog` writes it, read without parsing the line; null otherwise. */
+function idOf(bytes: Uint8Array, start: number, end: number, decoder: TextDecoder): string | null {
+  if (end - start < ID_PREFIX.length + 2) return null;
+  for (let i = 0; i < ID_PREFIX.length; i++) if (bytes[start + i] !== ID_PREFIX[i]) return null;
+  const from = start + ID_PREFIX.length;
+  for (let i = from; i < end; i++) {
+    if (bytes[i] === BACKSLASH) return null;
+    if (bytes[i] === QUOTE) return decoder.decode(bytes.subarray(from, i));
+  }
+  return null;
 }
 
 function parseJson(path: string, line: number, text: string): unknown {
@@ -187,21 +210,13 @@ function parseJson(path: string, line: number, text: string): unknown {
   }
 }
 
-/** The id and state of a line, checked only as far as indexing needs. */
-function stateOf(path: string, line: number, text: string): SampleState & { id: string } {
-  const value = parseJson(path, line, text) as Partial<SampleRecord> | null;
-  if (
-    typeof value !== "object" || value === null || typeof value.id !== "string" ||
-    !Array.isArray(value.responses)
-  ) {
-    throw new RunDirError(`"${path}" line ${line} is not a sample record: it lacks an id`);
+/** The id of a line written some other way, by parsing it. */
+function idOfParsed(path: string, line: number, text: string): string {
+  const value = parseJson(path, line, text) as { id?: unknown } | null;
+  if (typeof value !== "object" || value === null || typeof value.id !== "string") {
+    throw new RunDirError(`"${path}" line ${line} is not a sample record: it has no string id`);
   }
-  return {
-    id: value.id,
-    errored: value.error !== undefined,
-    scored: value.scored === true,
-    responses: value.responses.length,
-  };
+  return value.id;
 }
 
 function parseRecord(path: string, line: number, text: string): SampleRecord {
@@ -214,11 +229,9 @@ function parseRecord(path: string, line: number, text: string): SampleRecord {
   return parsed.data as unknown as SampleRecord;
 }
 
-const MAX_ARRAY_INDEX = 2 ** 32 - 2;
-
-/** Whether JavaScript lists this object key first, in numeric order. */
+/** Whether JavaScript lists this object key first, in numeric order (an array index). */
 function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) <= MAX_ARRAY_INDEX;
+  return /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) <= 2 ** 32 - 2;
 }
 
 /**
@@ -226,6 +239,9 @@ function isArrayIndex(key: string): boolean {
  * ascending, then the others in insertion order): `results.json`'s order.
  */
 export function resultsOrder(ids: readonly string[]): string[] {
-  const integers = ids.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  // Canonical integers compare as numbers by length, then character by character.
+  const integers = ids.filter(isArrayIndex).sort((a, b) =>
+    a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+  );
   return integers.concat(ids.filter((id) => !isArrayIndex(id)));
 }

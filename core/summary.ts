@@ -114,6 +114,17 @@ export class SummaryFold {
   #judgedCounts: number[] = [];
   #correctCounts: number[] = [];
   #statistics = new RunStatisticsAccumulator();
+  #mostResponses = 0;
+
+  /** The most responses any sample has. */
+  get mostResponses(): number {
+    return this.#mostResponses;
+  }
+
+  /** Responses of samples not scored yet. */
+  get pendingResponses(): number {
+    return this.#pending;
+  }
 
   /** Folds in one sample's latest record. */
   add(record: SampleRecord): void {
@@ -124,6 +135,7 @@ export class SummaryFold {
       return;
     }
     this.#promptTokens += record.prompt_tokens ?? 0;
+    this.#mostResponses = Math.max(this.#mostResponses, record.responses.length);
     let correct = 0;
     let judged = 0;
     for (const response of record.responses) {
