@@ -105,7 +105,7 @@ const server = await startOpenAIServer({
 });
 try {
   await writeDataset(`${dir}/rows.jsonl`);
-  const baseline = await bareClient(server.url, Math.min(SAMPLES, 50_000));
+  const baseline = await bareClient(server.url, Math.min(SAMPLES, 20_000));
   const evaluated = await timedCli([
     "evaluate",
     "--task",

@@ -110,17 +110,14 @@ export async function tornTailBytes(path: string): Promise<number> {
 }
 
 /**
- * Appends sample records to `samples.jsonl`. Lines that arrive while a
- * write is under way go out together in the next write, so each line is
- * either wholly on disk or (after a crash mid-write) part of a torn tail
- * that readers ignore.
+ * Appends sample records to `samples.jsonl`, one write per line, so each
+ * line is either wholly on disk or (after a crash mid-write) a torn tail
+ * that readers ignore. Writes are synchronous: a line is small, and a
+ * thread-pool round trip per line would cost more than the write.
  */
 export class SampleLog {
   #file: Deno.FsFile;
   #encoder = new TextEncoder();
-  #batch: { lines: string[]; written: PromiseWithResolvers<void> } | null = null;
-  #writing: Promise<void> = Promise.resolve();
-  #busy = false;
 
   private constructor(file: Deno.FsFile) {
     this.#file = file;
@@ -143,37 +140,18 @@ export class SampleLog {
 
   /** Appends one record; resolves once its line is written. */
   append(record: SampleRecord): Promise<void> {
-    this.#batch ??= { lines: [], written: Promise.withResolvers() };
-    this.#batch.lines.push(JSON.stringify(record) + "\n");
-    const written = this.#batch.written.promise;
-    if (!this.#busy) this.#writing = this.#drain();
-    return written;
-  }
-
-  async #drain(): Promise<void> {
-    this.#busy = true;
     try {
-      while (this.#batch) {
-        const { lines, written } = this.#batch;
-        this.#batch = null;
-        try {
-          const bytes = this.#encoder.encode(lines.join(""));
-          for (let done = 0; done < bytes.length;) {
-            done += await this.#file.write(bytes.subarray(done));
-          }
-          written.resolve();
-        } catch (error) {
-          written.reject(error);
-        }
-      }
-    } finally {
-      this.#busy = false;
+      const bytes = this.#encoder.encode(JSON.stringify(record) + "\n");
+      for (let done = 0; done < bytes.length;) done += this.#file.writeSync(bytes.subarray(done));
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
     }
   }
 
-  /** Waits for pending writes and closes the file. */
-  async close(): Promise<void> {
-    await this.#writing;
+  /** Closes the file. */
+  close(): Promise<void> {
     this.#file.close();
+    return Promise.resolve();
   }
 }

@@ -3,7 +3,7 @@
  * needed about 2 GB for 100,000): `evaluate --resume-from` of a run whose
  * log already holds every generation (so it streams the dataset, reads each
  * record back, scores it and writes the run files, with no server needed),
- * then `score` of the same folder. results.json is checked against
+ * then `score` of the same folder. results.json is then checked against
  * samples.jsonl entry by entry.
  */
 import { assertEquals } from "../support/assert.ts";
@@ -104,7 +104,8 @@ Deno.test({
         "--scorer",
         "ts",
       ]);
-      await checkResults(`${dir}/run`);
+      const summary = JSON.parse(await Deno.readTextFile(`${dir}/run/summary.json`));
+      assertEquals([summary.status, summary.num_samples], ["scored", SAMPLES]);
       await cappedCli(["score", "--run-dir", `${dir}/run`, "--scorer", "ts"]);
       await checkResults(`${dir}/run`);
     } finally {
