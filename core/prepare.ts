@@ -11,6 +11,7 @@ import { HANDLERS } from "../tasks/handlers/mod.ts";
 import type { PrepareContext, Row, Target } from "../tasks/handler.ts";
 import type { TaskDefinition } from "../tasks/schema.ts";
 import { createHash } from "node:crypto";
+import { DatasetError } from "../datasets/errors.ts";
 import { buildConversation } from "./conversation.ts";
 import { ListHasher, type SampleStream } from "./sample_stream.ts";
 
@@ -116,17 +117,23 @@ export async function streamSamples(
     }
     rows++;
   }
+  const contentHash = content.digest("hex");
   return {
     total,
     promptSha256: prompts.hex(),
-    contentHash: content.digest("hex"),
+    contentHash,
     rows,
     async *open() {
+      // The file is read again: a file changed since the first pass would
+      // mix two datasets in one run, so the bytes are hashed once more.
+      const again = createHash("sha256");
       let index = 0;
-      for await (const row of source.rows()) {
+      for await (const row of source.rows((chunk) => again.update(chunk))) {
         if (selected(index)) yield prepare(row, index);
-        else if (options.end > 0 && index >= options.end) return;
         index++;
+      }
+      if (again.digest("hex") !== contentHash) {
+        throw new DatasetError("The dataset file changed while the run was reading it");
       }
     },
   };
