@@ -7,8 +7,12 @@
 import { writeReport } from "../report/write_report.ts";
 import type { CommandIO } from "./io.ts";
 
-/** Above this many problems the page gets slow; `skyeval report` still writes it on request. */
-const MAX_AUTOMATIC_SAMPLES = 200_000;
+/**
+ * Above this many problems the page gets slow and building it holds every
+ * record in memory (a run's own memory does not grow with its size);
+ * `skyeval report` still writes it on request.
+ */
+const MAX_AUTOMATIC_SAMPLES = 20_000;
 
 /** Writes `report.html` into the run folder and says where. */
 export async function writeRunReport(
