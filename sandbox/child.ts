@@ -125,27 +125,45 @@ async function serve(): Promise<void> {
   const wasm = await Deno.readFile(`${assetDir}${RUNTIME_WASM}`);
   const module = await WebAssembly.compile(wasm);
 
+  // The snapshot is shared with the workers, not copied into each (a copy costs more than the
+  // restore); it is compared with this thread's private copy before and after every boot, and no
+  // program's worker is alive during a boot, so no program can change what the next one starts from.
+  const pristine = await Deno.readFile(`${assetDir}snapshot.bin`);
+  const snapshot = new Uint8Array(new SharedArrayBuffer(pristine.length));
+  snapshot.set(pristine);
+
   /** A worker with a fresh interpreter restored from the snapshot. */
-  const boot = async (): Promise<PyWorker> => {
+  const boot = async (attempt = 0): Promise<PyWorker> => {
+    if (!sameBytes(snapshot, pristine)) snapshot.set(pristine);
     const worker = new PyWorker();
     const reply = await worker.ask({
       op: "init",
       assetDir,
       module,
+      snapshot,
       control: worker.control.buffer as SharedArrayBuffer,
     });
     if (reply?.ev !== "ready") {
       worker.terminate("boot failed");
       throw new Error(reply?.ev === "fatal" ? reply.message : worker.broken ?? "boot failed");
     }
+    if (!sameBytes(snapshot, pristine)) {
+      worker.terminate("the snapshot changed while it booted");
+      if (attempt > 0) throw new Error("the snapshot keeps changing");
+      return await boot(attempt + 1);
+    }
     return worker;
   };
-  let spare: Promise<PyWorker> = boot();
+  /** Booted only while no program's worker is alive (after the last one was terminated). */
+  let spare: Promise<PyWorker> | undefined;
   const take = (): Promise<PyWorker> => {
-    const worker = spare;
+    const worker = spare ?? boot();
+    spare = undefined;
+    return worker;
+  };
+  const prepare = () => {
     spare = boot();
     spare.catch(() => {});
-    return worker;
   };
   try {
     // V8 tiers the shared wasm code up as it runs; warm it once so the first programs are timed fairly.
@@ -161,6 +179,7 @@ async function serve(): Promise<void> {
       });
     }
     warm.terminate("warm-up done");
+    prepare();
     await spare;
   } catch (error) {
     send({ ev: "fatal", message: String((error as Error)?.stack ?? error) });
@@ -181,7 +200,9 @@ async function serve(): Promise<void> {
     const message = parse(next.value);
     if (message?.op === "batch") {
       send({ ev: "accepted", id: message.id });
-      running = running.then(() => runBatch(message, take, send, () => cancelled === message.id));
+      running = running.then(() =>
+        runBatch(message, { take, prepare }, send, () => cancelled === message.id)
+      );
     } else if (message?.op === "cancel") {
       cancelled = message.id;
     } else if (next.value.trim() !== "") {
@@ -190,6 +211,17 @@ async function serve(): Promise<void> {
     }
   }
   Deno.exit(0);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  const aligned = a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0;
+  const words = aligned ? a.length >> 2 : 0;
+  const x = new Int32Array(a.buffer, a.byteOffset, words);
+  const y = new Int32Array(b.buffer, b.byteOffset, words);
+  for (let i = 0; i < words; i++) if (x[i] !== y[i]) return false;
+  for (let i = words << 2; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function parse(line: string): ParentMessage | undefined {
@@ -206,9 +238,15 @@ for i in range(60000):
 s = sorted(str(i) for i in range(20000))
 `;
 
+/** Where a batch gets its workers: a booted one, and a new spare once its own is gone. */
+interface Workers {
+  take(): Promise<PyWorker>;
+  prepare(): void;
+}
+
 async function runBatch(
   msg: BatchMessage,
-  take: () => Promise<PyWorker>,
+  workers: Workers,
   send: (event: ChildEvent) => void,
   isCancelled: () => boolean,
 ): Promise<void> {
@@ -216,7 +254,7 @@ async function runBatch(
   try {
     for (let i = msg.start; i < msg.inputs.length && !isCancelled(); i++) {
       if (!worker) {
-        worker = await take();
+        worker = await workers.take();
         const reply = await worker.ask({ op: "program", code: msg.code, files: msg.files });
         if (reply?.ev !== "program") throw new Error(worker.broken ?? "the program was not set");
       }
@@ -234,6 +272,7 @@ async function runBatch(
     Deno.exit(1);
   }
   worker?.terminate("program done");
+  workers.prepare();
   send({ ev: "done", id: msg.id, workers: 1 });
 }
 

@@ -76,6 +76,8 @@ export type WorkerRequest =
     op: "init";
     assetDir: string;
     module: WebAssembly.Module;
+    /** The memory snapshot, shared (see `child.ts`). */
+    snapshot: Uint8Array;
     control: SharedArrayBuffer;
   }
   | { op: "snapshot"; assetDir: string; harness: string; warmModules: string[] }

@@ -104,7 +104,7 @@ async function boot(msg: Extract<WorkerRequest, { op: "init" }>): Promise<void> 
   };
   py = await loadPyodide({
     indexURL: msg.assetDir,
-    _loadSnapshot: Deno.readFile(`${msg.assetDir}snapshot.bin`),
+    _loadSnapshot: msg.snapshot,
     stdout: () => {},
     stderr: () => {},
     args: [],
