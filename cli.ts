@@ -48,6 +48,10 @@ async function main(args: string[], io: CommandIO): Promise<number> {
     case "grade": {
       // The sandbox starts only when the first code line arrives.
       let scorer: Promise<CodeScorer> | undefined;
+      // On SIGINT/SIGTERM, closing the sandbox ends the programs still running (as infra_error),
+      // so grade writes what it has instead of waiting out their time limits.
+      const stop = () => scorer?.then((s) => s.close()).catch(() => {});
+      io.signal?.addEventListener("abort", stop, { once: true });
       try {
         return await runGrade(rest, io, {
           codeScorer: async (line) =>
@@ -57,6 +61,7 @@ async function main(args: string[], io: CommandIO): Promise<number> {
             ),
         });
       } finally {
+        io.signal?.removeEventListener("abort", stop);
         if (scorer) await (await scorer).close();
       }
     }
