@@ -82,7 +82,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
 
   const samplesPath = `${runDir}/${RUN_FILES.samples}`;
   const resultsPath = `${runDir}/${RUN_FILES.results}`;
-  const saved = await SampleLogIndex.build(samplesPath);
+  let saved: SampleLogIndex | null = await SampleLogIndex.build(samplesPath);
   const fromSkyThought = saved.size === 0;
   const wanted = flags.ids
     ? new Set(flags.ids.split(",").map((s) => s.trim()).filter(Boolean))
@@ -98,9 +98,11 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
   if (edits.size) {
     io.stderr(`note: scoring the edited text of ${edits.size} samples from results.json`);
   }
-  const records = fromSkyThought
+  let records: AsyncIterable<SampleRecord> | null = fromSkyThought
     ? recordsFromResults(resultsPath)
     : withEditedText(saved.records(), edits, resultsPath);
+  // The index of the log as it was is not needed once its records are read.
+  saved = null;
 
   // A SkyThought folder gets a new log, put in place only once it is whole.
   const logPath = fromSkyThought
@@ -128,6 +130,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
       if (batch.length >= SCORE_BATCH) await flush();
     }
     await flush();
+    records = null;
     await log.close();
     if (fromSkyThought) await Deno.rename(logPath, samplesPath);
   } catch (error) {
