@@ -366,7 +366,10 @@ export async function runEvaluate(
       return 130;
     }
     report(io, summary, runDir);
-    if (command === "evaluate") await writeRunReport(io, runDir, summary.num_samples);
+    if (command === "evaluate") {
+      const page = await writeRunReport(io, runDir, summary.num_samples);
+      if (page) io.print(`report: ${page}`);
+    }
     if (summary.errored_samples === 0) return 0;
     io.print(`to retry the failed samples: ${resumeCommand(command, args, runDir)}`);
     return 1;

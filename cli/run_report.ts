@@ -14,21 +14,22 @@ import type { CommandIO } from "./io.ts";
  */
 const MAX_AUTOMATIC_SAMPLES = 20_000;
 
-/** Writes `report.html` into the run folder and says where. */
+/** Writes `report.html` into the run folder; returns its path, or `null` (with a note) when not written. */
 export async function writeRunReport(
   io: CommandIO,
   runDir: string,
   samples: number,
-): Promise<void> {
+): Promise<string | null> {
   if (samples > MAX_AUTOMATIC_SAMPLES) {
     io.stderr(
       `note: report.html not written for ${samples} problems; write it with: skyeval report --run-dir ${runDir}`,
     );
-    return;
+    return null;
   }
   try {
-    io.print(`report: ${(await writeReport([runDir])).path}`);
+    return (await writeReport([runDir])).path;
   } catch (error) {
     io.stderr(`note: report.html not written: ${(error as Error).message}`);
+    return null;
   }
 }

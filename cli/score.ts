@@ -166,7 +166,8 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
         ? ` (partial: ${summary.missing_samples} of ${summary.expected_samples} problems missing, ${summary.pending_responses} responses not scored)`
         : ""),
   );
-  await writeRunReport(io, runDir, summary.num_samples);
+  const page = await writeRunReport(io, runDir, summary.num_samples);
+  if (page) io.print(`report: ${page}`);
   return 0;
 }
 
