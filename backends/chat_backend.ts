@@ -219,7 +219,7 @@ export class ChatBackend implements Backend {
       }
       signal.throwIfAborted();
       const { error } = outcome;
-      const gone = this.#config.serverFailure?.();
+      const gone = await this.#launchedServerFailure(outcome.connectionFailed, signal);
       if (gone) throw new BackendError(gone, { cause: error });
       if (outcome.connectionFailed) {
         this.#pool.markDown(endpoint);
@@ -242,6 +242,22 @@ export class ChatBackend implements Backend {
         signal,
       );
     }
+  }
+
+  /**
+   * Why a server skyeval launched is gone, if it is. A dropped connection usually reaches us before
+   * the process's exit does, so after one the exit gets a moment to show.
+   */
+  async #launchedServerFailure(
+    connectionFailed: boolean,
+    signal: AbortSignal,
+  ): Promise<string | null> {
+    const failure = this.#config.serverFailure;
+    if (!failure) return null;
+    for (let waited = 0; connectionFailed && waited < 1_000 && !failure(); waited += 50) {
+      await sleep(50, signal);
+    }
+    return failure();
   }
 
   async #attempt(
