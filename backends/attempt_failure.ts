@@ -1,15 +1,15 @@
 /**
  * One readable, one-line {@linkcode BackendError} for every way a chat
- * attempt fails: the server's own words for an HTTP error (as the `openai`
- * client decoded them), the root cause of a connection failure, which
- * deadline ran out, an error inside a 200 stream.
+ * attempt fails: the server's own words for an HTTP error, the root cause
+ * of a connection failure, which deadline ran out, an error inside a 200
+ * stream.
  *
  * @module
  */
 
-import { APIConnectionError, APIError, APIUserAbortError } from "npm:openai@7.59.0";
 import { BackendError } from "./backend.ts";
 import type { AttemptDeadline } from "./attempt_deadline.ts";
+import { ConnectionError, ErrorInAnswer, HttpStatusError } from "./chat_request.ts";
 import { isRetryableStatus } from "./retry_policy.ts";
 
 /** A failed attempt and what the retry loop needs to know about it. */
@@ -20,44 +20,33 @@ export interface AttemptFailure {
   connectionFailed: boolean;
 }
 
-/** Describes what `cause` (thrown by the client or the stream) means for the attempt. */
+/** Describes what `cause` (thrown by `chat_request.ts` or the stream) means for the attempt. */
 export function describeFailure(
   baseUrl: string,
   cause: unknown,
   deadline: AttemptDeadline,
 ): AttemptFailure {
   if (deadline.expired) return failure(`Request to "${baseUrl}" ${deadline.expired}`, cause, false);
-  if (cause instanceof APIUserAbortError) {
-    return failure(`Request to "${baseUrl}" was aborted`, cause, false);
-  }
-  if (cause instanceof APIError) {
-    if (cause.status === undefined) {
-      if (cause instanceof APIConnectionError) {
-        return failure(
-          `Cannot connect to "${baseUrl}": ${oneLine(rootCause(cause))}`,
-          cause,
-          true,
-        );
-      }
-      // An error object inside a 200 stream or body.
-      return failure(
-        `Server "${baseUrl}" broke off with an error: ${oneLine(apiErrorMessage(cause))}`,
-        cause,
-        false,
-      );
-    }
+  if (deadline.signal.aborted) return failure(`Request to "${baseUrl}" was aborted`, cause, false);
+  if (cause instanceof HttpStatusError) {
     const error = new BackendError(
-      `Server "${baseUrl}" answered ${cause.status}: ${oneLine(apiErrorMessage(cause))}`,
+      `Server "${baseUrl}" answered ${cause.status}: ${cause.message}`,
       {
         status: cause.status,
-        retryable: isRetryableStatus(
-          cause.status,
-          typeof cause.code === "string" ? cause.code : cause.type ?? null,
-          cause.headers,
-        ),
+        retryable: isRetryableStatus(cause.status, cause.code, cause.headers),
       },
     );
-    return { error, headers: cause.headers ?? null, connectionFailed: false };
+    return { error, headers: cause.headers, connectionFailed: false };
+  }
+  if (cause instanceof ConnectionError) {
+    return failure(`Cannot connect to "${baseUrl}": ${oneLine(rootCause(cause))}`, cause, true);
+  }
+  if (cause instanceof ErrorInAnswer) {
+    return failure(
+      `Server "${baseUrl}" broke off with an error: ${oneLine(cause.message)}`,
+      cause,
+      false,
+    );
   }
   if (cause instanceof SyntaxError) {
     return failure(
@@ -71,18 +60,6 @@ export function describeFailure(
     cause,
     false,
   );
-}
-
-/** The server's own words: `error.message`, a bare `error` string, or the client's text. */
-function apiErrorMessage(error: APIError): string {
-  const body = error.error as unknown;
-  if (typeof body === "string") return body;
-  if (body && typeof body === "object") {
-    const message = (body as { message?: unknown }).message;
-    if (typeof message === "string") return message;
-    if (message !== undefined) return JSON.stringify(message);
-  }
-  return error.message.replace(/^\d{3} /, "") || "(no body)";
 }
 
 export function failure(

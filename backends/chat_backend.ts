@@ -1,32 +1,27 @@
 /**
  * The one HTTP backend behind `openai`, `vllm` and `ray`: chat completions
- * with `n` choices sent through the `openai` npm client (one client per base
- * URL: its request building, SSE parsing and typed errors), spread over one
- * or more base URLs, with at most `concurrency` requests in flight.
+ * with `n` choices (`chat_request.ts`: `fetch` over keep-alive connections,
+ * SSE read as it arrives), spread over one or more base URLs, with at most
+ * `concurrency` requests in flight.
  *
- * Retries are ours, and the client's are off (`maxRetries: 0`): a retry may
- * have to go to another base URL (the client is bound to one), a stream that
- * broke off after its first byte must be retried (the client retries only
- * the initial status), every attempt's cause feeds the run's retry summary,
- * and connection failures before any server has answered fail fast.
+ * Retries are ours: a retry may go to another base URL, a stream that broke
+ * off after its first byte is retried, every attempt's cause feeds the
+ * run's retry summary, and connection failures before any server has
+ * answered fail fast.
  *
  * Deadlines: a streamed attempt (the default) may be silent for at most
  * `idleTimeoutMs` (before its first chunk and between chunks), so a live
  * 30k-token generation is never cut and a hung server is noticed in
  * minutes; `timeoutMs`, when set, caps a whole attempt.
  *
- * Cost of the client, measured with `bench/concurrency_bench.ts` (256 in
- * flight, zero-latency server in the same process, 10,000 requests) on the
- * shared 2-core machine at load average 26: plain `fetch` calls 578
- * requests/s, this backend 239 unstreamed and 196 streamed. The hand-written
- * client it replaced ran 1.5-2x faster than this one in the same runs (the
- * client's header building and per-request bookkeeping); against servers
- * that take 100 ms or more per request the client is not the bottleneck.
+ * The hot path costs little per request: the body is serialized once
+ * (retries resend the same string), headers are built once per backend,
+ * and chunks go straight into the accumulator. Figures are in
+ * `bench/concurrency_bench.ts`'s closing note in the README.
  *
  * @module
  */
 
-import OpenAI, { APIError } from "npm:openai@7.59.0";
 import { AttemptDeadline, linkAbort } from "./attempt_deadline.ts";
 import { type AttemptFailure, describeFailure, failure } from "./attempt_failure.ts";
 import {
@@ -39,6 +34,7 @@ import {
 } from "./backend.ts";
 import { buildChatBody, type ChatBodyOptions } from "./chat_body.ts";
 import { type AssembledChoices, ChoiceAccumulator } from "./choice_accumulator.ts";
+import { type ChatRequestOptions, postChat, streamChat } from "./chat_request.ts";
 import type { AttemptOutcome } from "./auto_concurrency.ts";
 import { type ConcurrencyLevel, type ConcurrencyReport, InFlightControl } from "./in_flight.ts";
 import { type Endpoint, EndpointPool, type RoutingStrategy } from "./endpoint_pool.ts";
@@ -79,15 +75,13 @@ export interface ChatBackendConfig {
   serverFailure?: () => string | null;
 }
 
-/** Longest wait `setTimeout` takes; the client's own timeout is set to it (ours apply). */
-const NO_CLIENT_TIMEOUT = 2 ** 31 - 1;
-
 /** A {@linkcode Backend} speaking the OpenAI chat completions protocol. */
 export class ChatBackend implements Backend {
   readonly info: BackendInfo;
   #config: ChatBackendConfig;
   #pool: EndpointPool;
-  #clients = new Map<string, OpenAI>();
+  #headers: Record<string, string>;
+  #fetch: typeof fetch;
   #inFlight: InFlightControl;
   #retries: RetryLog;
   #answered = false;
@@ -104,24 +98,13 @@ export class ChatBackend implements Backend {
     });
     this.#inFlight = new InFlightControl(config.concurrency, config.concurrencyLimit);
     this.#retries = new RetryLog(config.onLog);
-    for (const url of config.info.baseUrls) {
-      this.#clients.set(
-        url,
-        new OpenAI({
-          baseURL: url,
-          // The client insists on a key; a keyless server ignores this one.
-          apiKey: config.apiKey ?? "none",
-          organization: null,
-          project: null,
-          webhookSecret: null,
-          maxRetries: 0,
-          timeout: NO_CLIENT_TIMEOUT,
-          logLevel: "off",
-          defaultHeaders: config.headers,
-          ...(config.fetch ? { fetch: config.fetch } : {}),
-        }),
-      );
-    }
+    this.#headers = {
+      "content-type": "application/json",
+      accept: "application/json",
+      ...config.headers,
+      ...(config.apiKey !== undefined ? { authorization: `Bearer ${config.apiKey}` } : {}),
+    };
+    this.#fetch = config.fetch ?? fetch;
   }
 
   /** The most requests this backend keeps in flight (the ceiling under `auto`). */
@@ -162,7 +145,10 @@ export class ChatBackend implements Backend {
         throw new BackendError(`Cannot generate "${req.id}": the conversation is empty`);
       }
       const body = buildChatBody(this.info.model, req, this.#config.body);
-      return this.#send(req, body, signal);
+      const wire = JSON.stringify(
+        this.#config.stream ? { ...body, stream: true, stream_options: STREAM_OPTIONS } : body,
+      );
+      return this.#send(req, body, wire, signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -184,13 +170,14 @@ export class ChatBackend implements Backend {
   async #send(
     req: GenerationRequest,
     body: Record<string, unknown>,
+    wire: string,
     outer: AbortSignal | undefined,
   ): Promise<GenerationResult> {
     // Listeners, not AbortSignal.any: at thousands of requests/s its bookkeeping shows.
     const request = new AbortController();
     const unlink = linkAbort(request, [outer, this.#closing.signal]);
     try {
-      return await this.#sendUntilDone(req, body, request.signal);
+      return await this.#sendUntilDone(req, body, wire, request.signal);
     } finally {
       unlink();
     }
@@ -199,6 +186,7 @@ export class ChatBackend implements Backend {
   async #sendUntilDone(
     req: GenerationRequest,
     body: Record<string, unknown>,
+    wire: string,
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
@@ -208,7 +196,7 @@ export class ChatBackend implements Backend {
       const endpoint = this.#pool.acquire(failedUrls);
       let outcome: AssembledChoices | AttemptFailure | undefined;
       try {
-        outcome = await this.#attempt(endpoint.url, body, req.n, signal);
+        outcome = await this.#attempt(endpoint.url, wire, req.n, signal);
       } finally {
         this.#pool.release(endpoint);
         slot.release(...slotOutcome(outcome));
@@ -262,11 +250,10 @@ export class ChatBackend implements Backend {
 
   async #attempt(
     baseUrl: string,
-    body: Record<string, unknown>,
+    wire: string,
     n: number,
     signal: AbortSignal,
   ): Promise<AssembledChoices | AttemptFailure> {
-    const client = this.#clients.get(baseUrl)!;
     const deadline = new AttemptDeadline(
       {
         idleMs: this.#config.stream ? this.#config.idleTimeoutMs : null,
@@ -274,30 +261,25 @@ export class ChatBackend implements Backend {
       },
       signal,
     );
-    const attemptSignal = deadline.signal;
-    const noKey = this.#config.apiKey === undefined ? { headers: { authorization: null } } : {};
     const choices = new ChoiceAccumulator();
-    // vLLM's extras (top_k, continue_final_message, return_token_ids...) ride in the body as
-    // undocumented params, which the client sends as-is (its README: "Undocumented request params").
-    try {
-      if (this.#config.stream) {
-        const stream = await client.chat.completions.create(
-          {
-            ...body,
-            stream: true,
-            stream_options: { include_usage: true },
-          } as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-          { signal: attemptSignal, ...noKey },
-        );
+    const url = `${baseUrl}/chat/completions`;
+    const options: ChatRequestOptions = {
+      fetch: this.#fetch,
+      headers: this.#headers,
+      signal: deadline.signal,
+      onAnswer: () => {
         this.#answered = true;
         deadline.heard();
-        let events = 0;
-        for await (const chunk of stream) {
-          deadline.heard();
-          events++;
-          choices.addChunk(chunk as unknown as Record<string, unknown>);
-        }
-        if (events === 0 && !attemptSignal.aborted) {
+      },
+    };
+    try {
+      if (this.#config.stream) {
+        const events = await streamChat(url, wire, {
+          ...options,
+          onChunk: (chunk) => choices.addChunk(chunk),
+          onBytes: () => deadline.heard(),
+        });
+        if (events === 0) {
           return failure(
             `Server "${baseUrl}" answered a streamed request without stream events; pass --backend-args stream=false if it cannot stream`,
             undefined,
@@ -306,22 +288,15 @@ export class ChatBackend implements Backend {
           );
         }
       } else {
-        const response = await client.chat.completions.create(
-          body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-          { signal: attemptSignal, ...noKey },
-        );
-        this.#answered = true;
-        choices.addResponse(response as unknown as Record<string, unknown>);
+        choices.addResponse(await postChat(url, wire, options));
       }
     } catch (cause) {
       signal.throwIfAborted();
-      if (cause instanceof APIError && cause.status !== undefined) this.#answered = true;
       return describeFailure(baseUrl, cause, deadline);
     } finally {
       deadline.clear();
     }
     signal.throwIfAborted();
-    if (deadline.signal.aborted) return describeFailure(baseUrl, deadline.signal.reason, deadline);
     const assembled = choices.finish(n);
     if (typeof assembled === "string") {
       return failure(`Server "${baseUrl}" ${assembled}`, undefined, false);
@@ -329,6 +304,9 @@ export class ChatBackend implements Backend {
     return assembled;
   }
 }
+
+/** Asks a streaming server for the usage in the last chunk. */
+const STREAM_OPTIONS = { include_usage: true };
 
 /** How an attempt ended and the work it did, for `--concurrency auto`. */
 function slotOutcome(

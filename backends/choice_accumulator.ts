@@ -1,10 +1,9 @@
 /**
- * Collects the `n` choices of one chat completion, streamed (chunks as the
- * `openai` client parses them) or not, in the shape the token counts and
- * results need: text, vLLM's `reasoning` (or `reasoning_content`), the
- * finish reason, vLLM's per-choice `token_ids` count, and how many streamed
- * deltas carried text. The client ends a stream cut before `[DONE]` without
- * an error, so a choice with no finish reason is what shows the cut.
+ * Collects the `n` choices of one chat completion, streamed (parsed chunks)
+ * or not, in the shape the token counts and results need: text, vLLM's
+ * `reasoning` (or `reasoning_content`), the finish reason, vLLM's per-choice `token_ids` count, and how many streamed
+ * deltas carried text. A stream cut before `[DONE]` ends without an error,
+ * so a choice with no finish reason is what shows the cut.
  *
  * @module
  */
@@ -63,11 +62,12 @@ export class ChoiceAccumulator {
   }
 
   /** Adds a whole (non-streamed) response body. */
-  addResponse(body: Json): void {
+  addResponse(parsed: unknown): void {
+    const body = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Json;
     if (!Array.isArray(body.choices)) {
       const error = body.error as { message?: unknown } | string | undefined;
       this.#problem = error === undefined
-        ? `answered with a body that has no "choices": ${JSON.stringify(body).slice(0, 200)}`
+        ? `answered with a body that has no "choices": ${JSON.stringify(parsed).slice(0, 200)}`
         : `answered 200 with an error: ${
           typeof error === "string" ? error : String(error.message ?? JSON.stringify(error))
         }`;

@@ -60,7 +60,7 @@
  * (`stream_chunks` or `apportioned`, see `token_usage.ts`). Prompt tokens
  * are counted once per request.
  *
- * Every backend sends its requests through the `openai` npm client.
+ * Every backend sends its requests through `chat_request.ts` (`fetch`).
  *
  * @module
  */
