@@ -1,23 +1,29 @@
 /**
  * Requests in flight, measured in one run against local fake servers:
  *
- * 1. Client throughput at 256 in flight against a zero-latency server in
- *    this process (target >= 3,000 requests/s, server included), for the
- *    backend streamed and unstreamed, as a ratio to plain `fetch` calls
- *    (the least a client can do) measured in the same run.
- * 2. `skyeval generate` wall time against a 200 ms server, against the
- *    ideal ceil(samples / concurrency) x latency.
+ * 1. Client throughput at 256 in flight against a zero-latency server
+ *    (target >= 3,000 requests/s on the 2-core machine, server included),
+ *    for the backend streamed and unstreamed, as a ratio to plain `fetch`
+ *    calls (the least a client can do) measured in the same run, with the
+ *    CPU each request costs the client and the server. Twice: the server in
+ *    this process (client and server share one thread) and in its own
+ *    process (as a real server is).
+ * 2. `skyeval generate` against a 200 ms server: time spent generating
+ *    against the ideal ceil(samples / concurrency) x latency, start-up
+ *    (process start to first request) and end of run (last answer to files
+ *    written), for 500 samples at 16, 64 and 256 in flight and for
+ *    `--large` samples at 256.
  * 3. The level `--concurrency auto` reaches against a server whose latency
  *    rises once more than a set number of requests are in flight.
- * 4. Start-up and end-of-run costs of `skyeval generate` for 500 and
- *    100,000 samples: time to the first request, and from the last answer
- *    to the process exit (files written).
+ * 4. The same start-up and end-of-run costs against a zero-latency server,
+ *    for 500 and `--large` samples, with the samples/s while generating.
  *
  *   deno run -A bench/concurrency_bench.ts [--requests 20000] [--large 100000] [--only 1,3]
  *
  * @module
  */
 
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { createBackend } from "../backends/mod.ts";
 import type { Backend, GenerationRequest } from "../backends/backend.ts";
@@ -40,52 +46,128 @@ function request(i: number): GenerationRequest {
   return { id: String(i), messages: [{ role: "user", content: `q ${i}` }], n: 1, sampling: {} };
 }
 
-async function drive(backend: Backend, count: number, inFlight: number): Promise<number> {
-  const started = performance.now();
-  await forEachPooled(
-    Array.from({ length: count }, (_, i) => i),
-    inFlight,
-    async (i) => void await backend.generate(request(i)),
-  );
-  return count / ((performance.now() - started) / 1000);
+/** Requests/s of `backend` over `count` requests, and the CPU of this process per request (us). */
+async function drive(
+  backend: Backend,
+  count: number,
+  inFlight: number,
+): Promise<{ rate: number; cpuUs: number }> {
+  return await measured(count, () =>
+    forEachPooled(
+      Array.from({ length: count }, (_, i) => i),
+      inFlight,
+      async (i) => void await backend.generate(request(i)),
+    ));
 }
 
-async function plainFetch(url: string, count: number, inFlight: number): Promise<number> {
+function plainFetch(url: string, count: number, inFlight: number) {
+  return measured(
+    count,
+    () =>
+      forEachPooled(Array.from({ length: count }, (_, i) => i), inFlight, async (i) => {
+        const response = await fetch(`${url}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: `q ${i}` }] }),
+        });
+        await response.json();
+      }),
+  );
+}
+
+async function measured(
+  count: number,
+  run: () => Promise<void>,
+): Promise<{ rate: number; cpuUs: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  await forEachPooled(Array.from({ length: count }, (_, i) => i), inFlight, async (i) => {
-    const response = await fetch(`${url}/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: `q ${i}` }] }),
+  await run();
+  const used = process.cpuUsage(cpu);
+  return {
+    rate: count / ((performance.now() - started) / 1000),
+    cpuUs: (used.user + used.system) / count,
+  };
+}
+
+/** CPU time a process has used so far, us (Linux `/proc`), or null elsewhere. */
+function processCpuUs(pid: number): number | null {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
+/** The fake server in this process, or in a child process whose CPU is read from `/proc`. */
+async function zeroLatencyServer(where: "this process" | "own process") {
+  if (where === "this process") {
+    const server = await startOpenAIServer({
+      answer: () => "The answer is 42.",
+      recordRequests: false,
     });
-    await response.json();
-  });
-  return count / ((performance.now() - started) / 1000);
+    return { url: server.url, cpuUs: () => null, close: () => server.close() };
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", `${ROOT}bench/fake_server_process.ts`],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const url = (await reader.read()).value!.trim();
+  return {
+    url,
+    cpuUs: () => processCpuUs(child.pid),
+    close: async () => {
+      await child.stdin.close();
+      await reader.cancel();
+      await child.status;
+    },
+  };
 }
 
 async function clientThroughput(): Promise<void> {
-  const server = await startOpenAIServer({ answer: () => "The answer is 42." });
-  try {
-    await plainFetch(server.url, 1000, 256); // warm-up
-    const baseline = await plainFetch(server.url, REQUESTS, 256);
-    console.log(`1. ${REQUESTS} requests at 256 in flight, zero-latency server in-process`);
-    console.log(`   plain fetch (baseline)      ${baseline.toFixed(0)} requests/s`);
-    for (const stream of [false, true]) {
-      const backend = await createBackend("vllm", "m", { base_url: server.url, stream }, {
-        concurrency: 256,
-      });
-      await drive(backend, 1000, 256);
-      const rate = await drive(backend, REQUESTS, 256);
-      await backend.close();
+  console.log(`1. ${REQUESTS} requests at 256 in flight, zero-latency server`);
+  for (const where of ["this process", "own process"] as const) {
+    const server = await zeroLatencyServer(where);
+    const serverCpu = async <T>(run: () => Promise<T>) => {
+      const before = server.cpuUs();
+      const result = await run();
+      const after = server.cpuUs();
+      const perRequest = before === null || after === null ? null : (after - before) / REQUESTS;
+      return { ...result, serverUs: perRequest };
+    };
+    const line = (
+      label: string,
+      m: { rate: number; cpuUs: number; serverUs: number | null },
+      baseline?: number,
+    ) =>
       console.log(
-        `   backend stream=${stream}${stream ? " " : ""}       ${rate.toFixed(0)} requests/s (${
-          (rate / baseline).toFixed(2)
-        }x baseline; target >= 3000)`,
+        `   ${label.padEnd(28)} ${m.rate.toFixed(0).padStart(5)} requests/s${
+          baseline ? ` (${(m.rate / baseline).toFixed(2)}x baseline)` : " (baseline)        "
+        }, CPU per request: ${where === "this process" ? "client+server" : "client"} ${
+          m.cpuUs.toFixed(0)
+        } us${m.serverUs === null ? "" : `, server ${m.serverUs.toFixed(0)} us`}`,
       );
+    try {
+      console.log(`   server in ${where}:`);
+      await plainFetch(server.url, 1000, 256); // warm-up
+      const baseline = await serverCpu(() => plainFetch(server.url, REQUESTS, 256));
+      line("plain fetch", baseline);
+      for (const stream of [false, true]) {
+        const backend = await createBackend("vllm", "m", { base_url: server.url, stream }, {
+          concurrency: 256,
+        });
+        await drive(backend, 1000, 256);
+        const measuredRun = await serverCpu(() => drive(backend, REQUESTS, 256));
+        await backend.close();
+        line(`backend stream=${stream}`, measuredRun, baseline.rate);
+      }
+    } finally {
+      await server.close();
     }
-  } finally {
-    await server.close();
   }
+  console.log("   target >= 3000 requests/s");
 }
 
 async function writeTask(dir: string, problems: number): Promise<string> {
@@ -120,13 +202,16 @@ async function timeCli(
   // The server calls `answer` once the latency has passed, as it answers.
   let first = 0;
   let last = 0;
+  let requests = 0;
   const server = await startOpenAIServer({
     answer: () => {
       last = performance.now();
       first ||= last - latencyMs;
+      requests++;
       return "The answer is \\boxed{1}.";
     },
     latencyMs,
+    recordRequests: false,
   });
   const dir = await Deno.makeTempDir();
   try {
@@ -163,7 +248,7 @@ async function timeCli(
       toFirstRequest: (first - started) / 1000,
       generating: (last - first) / 1000,
       afterLastAnswer: (ended - last) / 1000,
-      requests: server.requests.length,
+      requests,
     };
   } finally {
     await server.close();
@@ -172,17 +257,20 @@ async function timeCli(
 }
 
 async function wallTimeAt200ms(): Promise<void> {
-  const samples = 500;
-  console.log(`2. skyeval generate, ${samples} samples, 200 ms server`);
-  for (const concurrency of [16, 64, 256]) {
-    const timing = await timeCli(samples, concurrency, 200);
-    const ideal = Math.ceil(samples / concurrency) * 0.2;
+  const latencyMs = 200;
+  console.log(`2. skyeval generate against a ${latencyMs} ms server`);
+  const runs = [[500, 16], [500, 64], [500, 256], [LARGE, 256]];
+  for (const [samples, concurrency] of runs) {
+    const timing = await timeCli(samples, concurrency, latencyMs);
+    const ideal = Math.ceil(samples / concurrency) * latencyMs / 1000;
     console.log(
-      `   --concurrency ${String(concurrency).padEnd(3)}  generating ${
-        timing.generating.toFixed(2)
-      } s, ideal ${ideal.toFixed(2)} s (${
+      `   ${String(samples).padStart(6)} samples, --concurrency ${
+        String(concurrency).padEnd(3)
+      }  generating ${timing.generating.toFixed(2)} s, ideal ${ideal.toFixed(2)} s (${
         ((timing.generating / ideal - 1) * 100).toFixed(1)
-      }% over); start-up ${timing.toFirstRequest.toFixed(2)} s`,
+      }% over); start-up ${timing.toFirstRequest.toFixed(2)} s, files written ${
+        timing.afterLastAnswer.toFixed(2)
+      } s after the last answer`,
     );
   }
 }
@@ -198,7 +286,7 @@ async function autoLevel(): Promise<void> {
     const backend = await createBackend("vllm", "m", { base_url: server.url }, {
       concurrency: "auto",
     });
-    const rate = await drive(backend, 3000, backend.maxConcurrency);
+    const { rate } = await drive(backend, 3000, backend.maxConcurrency);
     const report = backend.concurrency!();
     await backend.close();
     console.log(

@@ -99,6 +99,11 @@ export interface OpenAIServerOptions {
   stats?: { inFlight: number; maxInFlight: number };
   /** Answer as llama.cpp's server does (see the module doc). */
   llamaCpp?: boolean;
+  /**
+   * Keep every request's body and headers in `requests` / `requestHeaders`
+   * (default true); benchmarks of millions of requests turn it off.
+   */
+  recordRequests?: boolean;
 }
 
 /** A running fake server. */
@@ -106,7 +111,7 @@ export interface OpenAIServer {
   /** Base URL including `/v1`, e.g. `http://127.0.0.1:41234/v1`. */
   url: string;
   port: number;
-  /** Every chat request body received, in arrival order. */
+  /** Every chat request body received, in arrival order (unless `recordRequests` is false). */
   requests: ChatRequestBody[];
   /** The headers of each chat request, same order. */
   requestHeaders: Headers[];
@@ -170,8 +175,10 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
     } catch {
       return errorResponse({ status: 400, message: "Body is not valid JSON" });
     }
-    requests.push(body);
-    requestHeaders.push(request.headers);
+    if (options.recordRequests !== false) {
+      requests.push(body);
+      requestHeaders.push(request.headers);
+    }
     const number = ++chatCount;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -297,7 +304,7 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
   }
 
   async function handle(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname;
+    const path = pathOf(request.url);
     if (path === "/health" && request.method === "GET") {
       return new Response(null, { status: options.healthStatus?.() ?? 200 });
     }
@@ -335,6 +342,14 @@ export function startOpenAIServer(options: OpenAIServerOptions): Promise<OpenAIS
       },
     }, handle);
   });
+}
+
+/** The path of an absolute URL, without parsing all of it. */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
 }
 
 /**
@@ -406,17 +421,16 @@ function streamResponse(
 ): Response {
   const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)
     ?.include_usage === true;
-  const chunk = (choiceList: unknown[], extra: Record<string, unknown> = {}) =>
-    `data: ${
-      JSON.stringify({
-        id,
-        object: "chat.completion.chunk",
-        created,
-        model,
-        choices: choiceList,
-        ...extra,
-      })
-    }\n\n`;
+  // Every chunk shares its envelope: serialized once, the choices spliced in.
+  const envelope = `data: {"id":${
+    JSON.stringify(id)
+  },"object":"chat.completion.chunk","created":${created},"model":${
+    JSON.stringify(model)
+  },"choices":`;
+  const chunk = (choiceList: unknown[], usage?: Record<string, number>) =>
+    `${envelope}${JSON.stringify(choiceList)}${
+      usage ? `,"usage":${JSON.stringify(usage)}` : ""
+    }}\n\n`;
   const events: string[] = [];
   for (const c of choices) {
     events.push(
@@ -455,7 +469,7 @@ function streamResponse(
       ...(rest ? { token_ids: rest } : {}),
     }]));
   }
-  if (includeUsage) events.push(chunk([], { usage }));
+  if (includeUsage) events.push(chunk([], usage));
   events.push("data: [DONE]\n\n");
   return new Response(events.join(""), {
     headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
