@@ -38,11 +38,16 @@ export class SseLines {
     const events: SseEvent[] = [];
     let start = 0;
     const all = this.#pending === "" ? text : this.#pending + text;
+    // The next \n and \r, each searched for again only once passed: most streams have no \r.
+    let lf = all.indexOf("\n");
+    let cr = all.indexOf("\r");
     for (;;) {
-      const end = lineEnd(all, start);
+      if (lf >= 0 && lf < start) lf = all.indexOf("\n", start);
+      if (cr >= 0 && cr < start) cr = all.indexOf("\r", start);
+      const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(lf, cr);
       if (end < 0) break;
       this.#line(all.slice(start, end), events);
-      start = all[end] === "\r" && all[end + 1] === "\n" ? end + 2 : end + 1;
+      start = end === cr && lf === end + 1 ? end + 2 : end + 1;
     }
     this.#pending = all.slice(start);
     return events;
@@ -74,13 +79,4 @@ export class SseLines {
     if (field === "data") this.#data.push(value);
     else if (field === "event") this.#event = value;
   }
-}
-
-/** Index of the next `\n` or `\r` at or after `from`, or -1. */
-function lineEnd(text: string, from: number): number {
-  const lf = text.indexOf("\n", from);
-  const cr = text.indexOf("\r", from);
-  if (cr < 0) return lf;
-  if (lf < 0) return cr;
-  return Math.min(lf, cr);
 }
