@@ -103,7 +103,7 @@ async function parseBytes(
     case "parquet":
       return await parseParquetRows(bytes);
     case "arrow":
-      return parseArrowRows(bytes);
+      return await parseArrowRows(bytes);
     case "csv":
       return parseCsvRows(new TextDecoder().decode(bytes));
     case "json":

@@ -1,9 +1,9 @@
 /**
- * Parquet decoding with hyparquet, every codec `datasets` and pyarrow write.
+ * Parquet decoding with hyparquet (loaded on first use, off the CLI's start-up),
+ * every codec `datasets` and pyarrow write.
  *
  * @module
  */
-import { parquetReadObjects } from "npm:hyparquet@1.33.0";
 import type { Compressors } from "npm:hyparquet@1.33.0";
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
 import { toPlainRow } from "./plain_values.ts";
@@ -31,6 +31,7 @@ export function looksLikeParquet(bytes: Uint8Array): boolean {
 export async function parseParquetRows(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
   if (!looksLikeParquet(bytes)) throw new SyntaxError("not a Parquet file (no PAR1 magic)");
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const { parquetReadObjects } = await import("npm:hyparquet@1.33.0");
   let rows: Record<string, unknown>[];
   try {
     rows = await parquetReadObjects({
