@@ -43,27 +43,86 @@ class Lines {
   }
 }
 
+/**
+ * A slot number per sample id. Canonical integer ids (every id a dataset
+ * row gets) live in a typed table indexed by the id itself, with no string
+ * kept; other ids, and integers too far beyond the rest, live in a map.
+ */
+class Slots {
+  size = 0;
+  /** Slot + 1 by integer id; 0 where there is none. */
+  #dense = new Int32Array(1024);
+  #sparse = new Map<string, number>();
+  #sparseIntegers = 0;
+
+  /** The slot of an id; undefined when it has none. */
+  get(id: string): number | undefined {
+    const n = arrayIndexOf(id);
+    if (n >= 0 && n < this.#dense.length && this.#dense[n] > 0) return this.#dense[n] - 1;
+    return this.#sparse.get(id);
+  }
+
+  /** The slot of an id, given one if it has none. */
+  claim(id: string): number {
+    const n = arrayIndexOf(id);
+    if (n >= 0) return this.claimInteger(n);
+    let slot = this.#sparse.get(id);
+    if (slot === undefined) this.#sparse.set(id, slot = this.size++);
+    return slot;
+  }
+
+  /** `claim` of a canonical integer id. */
+  claimInteger(n: number): number {
+    if (n < this.#dense.length && this.#dense[n] > 0) return this.#dense[n] - 1;
+    if (this.#sparseIntegers > 0) {
+      const slot = this.#sparse.get(String(n));
+      if (slot !== undefined) return slot;
+    }
+    const slot = this.size++;
+    if (n < this.#dense.length || this.#grow(n)) this.#dense[n] = slot + 1;
+    else {
+      this.#sparse.set(String(n), slot);
+      this.#sparseIntegers++;
+    }
+    return slot;
+  }
+
+  /** Ids in `results.json` order: integer ids ascending, then the rest as first seen. */
+  *ids(): Generator<string> {
+    const sparse = resultsOrder([...this.#sparse.keys()]);
+    let k = 0;
+    const dense = this.#dense;
+    for (let n = 0; n < dense.length; n++) {
+      if (dense[n] === 0) continue;
+      while (k < this.#sparseIntegers && Number(sparse[k]) < n) yield sparse[k++];
+      yield String(n);
+    }
+    yield* sparse.slice(k);
+  }
+
+  /** Widens the table to hold `n`, unless the table would be mostly empty. */
+  #grow(n: number): boolean {
+    if (n >= 4 * this.size + 65_536) return false;
+    const wider = new Int32Array(Math.max(2 * this.#dense.length, n + 1));
+    wider.set(this.#dense);
+    this.#dense = wider;
+    return true;
+  }
+}
+
 /** Where the latest line of every sample in a `samples.jsonl` is. */
 export class SampleLogIndex {
   /** The indexed file. */
   readonly path: string;
-  /** Sample ids in `results.json` order: integer ids ascending, then the rest as first seen. */
-  readonly ids: readonly string[];
   /** Bytes of an unfinished last line (a write cut by a crash), ignored. */
   readonly tornTailBytes: number;
-  #slots: ReadonlyMap<string, number>;
+  #slots: Slots;
   #lines: Lines;
 
-  private constructor(
-    path: string,
-    slots: Map<string, number>,
-    lines: Lines,
-    tornTailBytes: number,
-  ) {
+  private constructor(path: string, slots: Slots, lines: Lines, tornTailBytes: number) {
     this.path = path;
     this.#slots = slots;
     this.#lines = lines;
-    this.ids = resultsOrder([...slots.keys()]);
     this.tornTailBytes = tornTailBytes;
   }
 
@@ -73,7 +132,7 @@ export class SampleLogIndex {
    * @throws {RunDirError} for a complete line whose id cannot be read.
    */
   static async build(path: string): Promise<SampleLogIndex> {
-    const slots = new Map<string, number>();
+    const slots = new Slots();
     const lines = new Lines();
     let file: Deno.FsFile;
     try {
@@ -105,10 +164,11 @@ export class SampleLogIndex {
           if (newline < 0) break;
           line++;
           if (newline > start && !isBlank(buffer, start, newline)) {
-            const id = idOf(buffer, start, newline, decoder) ??
-              idOfParsed(path, line, decoder.decode(buffer.subarray(start, newline)));
-            let slot = slots.get(id);
-            if (slot === undefined) slots.set(id, slot = slots.size);
+            const n = integerIdOf(buffer, start, newline);
+            const slot = n >= 0 ? slots.claimInteger(n) : slots.claim(
+              idOf(buffer, start, newline, decoder) ??
+                idOfParsed(path, line, decoder.decode(buffer.subarray(start, newline))),
+            );
             lines.set(slot, base + start, newline - start, line);
           }
           start = newline + 1;
@@ -123,6 +183,11 @@ export class SampleLogIndex {
     return new SampleLogIndex(path, slots, lines, kept);
   }
 
+  /** Sample ids in `results.json` order: integer ids ascending, then the rest as first seen. */
+  ids(): Generator<string> {
+    return this.#slots.ids();
+  }
+
   /** Number of distinct samples. */
   get size(): number {
     return this.#slots.size;
@@ -130,7 +195,7 @@ export class SampleLogIndex {
 
   /** Whether the log holds the sample. */
   has(id: string): boolean {
-    return this.#slots.has(id);
+    return this.#slots.get(id) !== undefined;
   }
 
   /**
@@ -140,7 +205,7 @@ export class SampleLogIndex {
    *
    * @throws {RunDirError} for a line that is not a sample record.
    */
-  async *records(ids: Iterable<string> = this.ids): AsyncGenerator<SampleRecord> {
+  async *records(ids: Iterable<string> = this.ids()): AsyncGenerator<SampleRecord> {
     const reader = await this.reader();
     try {
       for (const id of ids) {
@@ -190,10 +255,35 @@ function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+function hasIdPrefix(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start < ID_PREFIX.length + 2) return false;
+  for (let i = 0; i < ID_PREFIX.length; i++) if (bytes[start + i] !== ID_PREFIX[i]) return false;
+  return true;
+}
+
+/**
+ * The id of a line as `SampleLog` writes it when the id is a canonical
+ * integer (an array index), read from the bytes; -1 otherwise.
+ */
+function integerIdOf(bytes: Uint8Array, start: number, end: number): number {
+  if (!hasIdPrefix(bytes, start, end)) return -1;
+  const from = start + ID_PREFIX.length;
+  let n = 0;
+  let i = from;
+  for (; i < end && i - from <= 10; i++) {
+    const digit = bytes[i] - 0x30;
+    if (digit < 0 || digit > 9) break;
+    n = n * 10 + digit;
+  }
+  const digits = i - from;
+  if (bytes[i] !== QUOTE || digits === 0 || digits > 10) return -1;
+  if (digits > 1 && bytes[from] === 0x30) return -1;
+  return n <= MAX_ARRAY_INDEX ? n : -1;
+}
+
 /** The id of a line as `SampleLog` writes it, read without parsing the line; null otherwise. */
 function idOf(bytes: Uint8Array, start: number, end: number, decoder: TextDecoder): string | null {
-  if (end - start < ID_PREFIX.length + 2) return null;
-  for (let i = 0; i < ID_PREFIX.length; i++) if (bytes[start + i] !== ID_PREFIX[i]) return null;
+  if (!hasIdPrefix(bytes, start, end)) return null;
   const from = start + ID_PREFIX.length;
   for (let i = from; i < end; i++) {
     if (bytes[i] === BACKSLASH) return null;
@@ -229,9 +319,16 @@ function parseRecord(path: string, line: number, text: string): SampleRecord {
   return parsed.data as unknown as SampleRecord;
 }
 
+const MAX_ARRAY_INDEX = 2 ** 32 - 2;
+
 /** Whether JavaScript lists this object key first, in numeric order (an array index). */
 function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) <= 2 ** 32 - 2;
+  return /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) <= MAX_ARRAY_INDEX;
+}
+
+/** The key as a number when it is an array index; -1 otherwise. */
+function arrayIndexOf(key: string): number {
+  return isArrayIndex(key) ? Number(key) : -1;
 }
 
 /**

@@ -50,7 +50,7 @@ Deno.test("SampleLogIndex ignores a torn last line and SampleLog.open() cuts it"
   const path = `${dir}/samples.jsonl`;
   await Deno.writeTextFile(path, JSON.stringify(record("0")) + "\n" + '{"id": "1", "row"');
   const read = await SampleLogIndex.build(path);
-  assertEquals(read.ids, ["0"]);
+  assertEquals([...read.ids()], ["0"]);
   assertEquals(read.tornTailBytes, 17);
   const log = await SampleLog.open(path);
   await log.append(record("2"));

@@ -62,6 +62,59 @@ Deno.test("SampleLogIndex reads the latest records back in any order, across lon
   }
 });
 
+Deno.test("SampleLogIndex lists and finds any mix of ids, in results.json order", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/samples.jsonl`;
+    const id = fc.oneof(
+      fc.nat({ max: 300 }).map(String),
+      fc.constantFrom("70000", "100000", "4294967294", "4294967295", "007", "-1", "1.5", "a", ""),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(id, { maxLength: 60 }), async (ids) => {
+        const lines = ids.map((id, i) => line(id, `v${i}`));
+        await Deno.writeTextFile(path, lines.join("\n") + "\n");
+        const index = await SampleLogIndex.build(path);
+        const latest = new Map(ids.map((id, i) => [id, `v${i}`]));
+        assertEquals([...index.ids()], resultsOrder([...latest.keys()]));
+        assertEquals(index.size, latest.size);
+        const reader = await index.reader();
+        try {
+          for (const [id, content] of latest) {
+            assertEquals(index.has(id), true);
+            assertEquals(reader.read(id)?.responses[0].content, content);
+          }
+          assertEquals(index.has("12345"), latest.has("12345"));
+        } finally {
+          reader.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SampleLogIndex finds an integer id seen before its neighbours filled the table", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/samples.jsonl`;
+    // 100000 comes first, too far ahead to be tabled; 0..99999 then widen the table past it.
+    const ids = ["100000", ...Array.from({ length: 100_000 }, (_, i) => String(i)), "100000"];
+    await Deno.writeTextFile(path, ids.map((id, i) => line(id, `v${i}`)).join("\n") + "\n");
+    const index = await SampleLogIndex.build(path);
+    assertEquals(index.size, 100_001);
+    const order = [...index.ids()];
+    assertEquals(order.length, 100_001);
+    assertEquals(order.slice(-3), ["99998", "99999", "100000"]);
+    const [last] = await Array.fromAsync(index.records(["100000"]));
+    assertEquals(last.responses[0].content, "v100001");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("SampleLogIndex names the line of a record that fails its schema", async () => {
   const dir = await Deno.makeTempDir();
   try {
