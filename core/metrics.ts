@@ -48,13 +48,48 @@ export interface MeanEstimate {
  * otherwise.
  */
 export function estimateMean(values: readonly number[]): MeanEstimate {
-  const count = values.length;
-  if (count === 0) return { mean: 0, stderr: 0, ci95: [0, 0], count };
-  const mean = values.reduce((a, b) => a + b, 0) / count;
-  const variance = count > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (count - 1) : 0;
-  const stderr = Math.sqrt(variance / count);
-  const binary = values.every((v) => v === 0 || v === 1);
-  return { mean, stderr, ci95: binary ? wilson(mean, count) : normal(mean, stderr), count };
+  const accumulator = new MeanAccumulator();
+  for (const value of values) accumulator.add(value);
+  return accumulator.finish();
+}
+
+/**
+ * `estimateMean` as a fold: `add` each value, then `finish`. It keeps a
+ * count per distinct value (per-problem shares take few values), so its
+ * memory does not grow with the number of problems.
+ */
+export class MeanAccumulator {
+  #count = 0;
+  #sum = 0;
+  #counts = new Map<number, number>();
+
+  /** Values added so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Adds one value. */
+  add(value: number): void {
+    this.#count++;
+    this.#sum += value;
+    this.#counts.set(value, (this.#counts.get(value) ?? 0) + 1);
+  }
+
+  /** The estimate of everything added. */
+  finish(): MeanEstimate {
+    const count = this.#count;
+    if (count === 0) return { mean: 0, stderr: 0, ci95: [0, 0], count };
+    const mean = this.#sum / count;
+    let squares = 0;
+    let binary = true;
+    for (const [value, times] of this.#counts) {
+      squares += times * (value - mean) ** 2;
+      if (value !== 0 && value !== 1) binary = false;
+    }
+    const variance = count > 1 ? squares / (count - 1) : 0;
+    const stderr = Math.sqrt(variance / count);
+    return { mean, stderr, ci95: binary ? wilson(mean, count) : normal(mean, stderr), count };
+  }
 }
 
 const Z95 = 1.959963984540054;

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { estimateMean, passAtK, passAtKValues, round } from "./metrics.ts";
+import { MeanAccumulator, passAtK, passAtKValues, round } from "./metrics.ts";
 import type { SampleRecord } from "./sample_record.ts";
 import { type RunStatistics, RunStatisticsAccumulator } from "./stats/run_statistics.ts";
 import { type Verdict, VERDICTS } from "./verdict.ts";
@@ -109,10 +109,9 @@ export class SummaryFold {
   #correct = 0;
   #erroredIds: string[] = [];
   #verdicts: Partial<Record<Verdict, number>> = {};
-  /** Per scored problem: its share correct, and its judged / correct counts for pass@k. */
-  #perProblem: number[] = [];
-  #judgedCounts: number[] = [];
-  #correctCounts: number[] = [];
+  /** Per scored problem: its share correct; problems by judged and correct responses, for pass@k. */
+  #shares = new MeanAccumulator();
+  #passCounts = new PassCounts();
   #statistics = new RunStatisticsAccumulator();
   #mostResponses = 0;
 
@@ -157,9 +156,8 @@ export class SummaryFold {
       }
     }
     if (record.scored && judged > 0) {
-      this.#perProblem.push(correct / judged);
-      this.#judgedCounts.push(judged);
-      this.#correctCounts.push(correct);
+      this.#shares.add(correct / judged);
+      this.#passCounts.add(judged, correct);
       this.#correct += correct;
     }
   }
@@ -168,7 +166,8 @@ export class SummaryFold {
   finish(ctx: SummaryContext): Summary {
     const responses = this.#responses;
     const scored = this.#scored;
-    const estimate = estimateMean(this.#perProblem);
+    const estimate = this.#shares.finish();
+    const covered = this.#shares.count;
     const problems = this.#samples - this.#erroredIds.length;
     const verdicts = this.#verdicts;
     const expected = Math.max(ctx.expected ?? this.#samples, this.#samples);
@@ -184,13 +183,11 @@ export class SummaryFold {
       total_prompt_tokens: this.#promptTokens,
       avg_prompt_tokens: problems ? round(this.#promptTokens / problems, 3) : 0,
       accuracy: finished && scored ? round(this.#correct / scored, 4) : null,
-      pass_at_k: finished && ctx.n > 1
-        ? passAtKTable(this.#judgedCounts, this.#correctCounts, ctx.n)
-        : null,
+      pass_at_k: finished && ctx.n > 1 ? this.#passCounts.table(ctx.n) : null,
       status,
       expected_samples: expected,
       missing_samples: missing,
-      covered_samples: this.#perProblem.length,
+      covered_samples: covered,
       num_samples: this.#samples,
       num_responses: responses,
       n: ctx.n,
@@ -202,10 +199,8 @@ export class SummaryFold {
       verdicts: Object.fromEntries(
         VERDICTS.filter((v) => verdicts[v]).map((v) => [v, verdicts[v]]),
       ),
-      stderr: this.#perProblem.length ? round(estimate.stderr, 4) : null,
-      ci95: this.#perProblem.length
-        ? [round(estimate.ci95[0], 4), round(estimate.ci95[1], 4)]
-        : null,
+      stderr: covered ? round(estimate.stderr, 4) : null,
+      ci95: covered ? [round(estimate.ci95[0], 4), round(estimate.ci95[1], 4)] : null,
       truncated_rate: responses ? round(this.#truncated / responses, 4) : 0,
       statistics: this.#statistics.finish(ctx.n),
       scoring: ctx.scoring,
@@ -217,23 +212,34 @@ export class SummaryFold {
   }
 }
 
-/** `{"k=8": 81.25, ..., "k=1": 50}` in percent; problems with fewer scored responses than k are skipped for that k. */
-function passAtKTable(
-  judged: readonly number[],
-  correct: readonly number[],
-  n: number,
-): Record<string, number> {
-  const table: Record<string, number> = {};
-  for (const k of passAtKValues(n)) {
-    let sum = 0;
-    let eligible = 0;
-    for (let i = 0; i < judged.length; i++) {
-      if (judged[i] < k) continue;
-      sum += passAtK(judged[i], correct[i], k);
-      eligible++;
-    }
-    if (eligible === 0) continue;
-    table[`k=${k}`] = round((sum / eligible) * 100, 3);
+/** Problems counted by how many responses were judged and how many of them were correct. */
+class PassCounts {
+  #problems = new Map<string, { judged: number; correct: number; problems: number }>();
+
+  add(judged: number, correct: number): void {
+    const key = `${judged}/${correct}`;
+    const entry = this.#problems.get(key);
+    if (entry) entry.problems++;
+    else this.#problems.set(key, { judged, correct, problems: 1 });
   }
-  return table;
+
+  /**
+   * `{"k=8": 81.25, ..., "k=1": 50}` in percent; problems with fewer judged
+   * responses than k are skipped for that k.
+   */
+  table(n: number): Record<string, number> {
+    const table: Record<string, number> = {};
+    for (const k of passAtKValues(n)) {
+      let sum = 0;
+      let eligible = 0;
+      for (const { judged, correct, problems } of this.#problems.values()) {
+        if (judged < k) continue;
+        sum += problems * passAtK(judged, correct, k);
+        eligible += problems;
+      }
+      if (eligible === 0) continue;
+      table[`k=${k}`] = round((sum / eligible) * 100, 3);
+    }
+    return table;
+  }
 }

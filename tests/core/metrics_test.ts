@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { assertAlmostEquals, assertEquals, assertThrows } from "../support/assert.ts";
 import { estimateMean, passAtK, passAtKValues } from "../../core/metrics.ts";
 
@@ -38,4 +39,21 @@ Deno.test("estimateMean() gives a Wilson interval for 0/1 data", () => {
   const all = estimateMean([1, 1, 1]);
   assertEquals(all.ci95[1], 1);
   if (all.ci95[0] >= 1) throw new Error("Wilson lower bound should stay below 1 at 3/3");
+});
+
+Deno.test("estimateMean() counts repeated values: the two-pass mean and error of the list", () => {
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.integer({ min: 1, max: 8 }), fc.nat({ max: 8 })), { minLength: 1 }),
+    (pairs) => {
+      const values = pairs.map(([n, c]) => Math.min(c, n) / n);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.length > 1
+        ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)
+        : 0;
+      const estimate = estimateMean(values);
+      assertEquals(estimate.mean, mean);
+      assertEquals(estimate.count, values.length);
+      assertClose(estimate.stderr, Math.sqrt(variance / values.length));
+    },
+  ));
 });
