@@ -9,7 +9,8 @@
 
 import { BackendError } from "./backend.ts";
 import type { AttemptDeadline } from "./attempt_deadline.ts";
-import { ConnectionError, ErrorInAnswer, HttpStatusError } from "./chat_request.ts";
+import { ErrorInAnswer, HttpStatusError } from "./chat_request.ts";
+import { ConnectionError } from "./transport.ts";
 import { isRetryableStatus } from "./retry_policy.ts";
 
 /** A failed attempt and what the retry loop needs to know about it. */

@@ -1,7 +1,7 @@
 /**
  * The one HTTP backend behind `openai`, `vllm` and `ray`: chat completions
- * with `n` choices (`chat_request.ts`: `fetch` over keep-alive connections,
- * SSE read as it arrives), spread over one or more base URLs, with at most
+ * with `n` choices (`chat_request.ts` over `transport.ts`: keep-alive
+ * connections, SSE read as it arrives), spread over one or more base URLs, with at most
  * `concurrency` requests in flight.
  *
  * Retries are ours: a retry may go to another base URL, a stream that broke
@@ -35,6 +35,7 @@ import {
 import { buildChatBody, type ChatBodyOptions } from "./chat_body.ts";
 import { type AssembledChoices, ChoiceAccumulator } from "./choice_accumulator.ts";
 import { type ChatRequestOptions, postChat, streamChat } from "./chat_request.ts";
+import { chooseTransport, type Transport } from "./transport.ts";
 import type { AttemptOutcome } from "./auto_concurrency.ts";
 import { type ConcurrencyLevel, type ConcurrencyReport, InFlightControl } from "./in_flight.ts";
 import { type Endpoint, EndpointPool, type RoutingStrategy } from "./endpoint_pool.ts";
@@ -66,7 +67,10 @@ export interface ChatBackendConfig {
   routing?: RoutingStrategy;
   /** First cooldown of a server that refused a connection, ms. */
   downCooldownMs?: number;
+  /** Send through this `fetch` instead of the built-in HTTP/1.1 client. */
   fetch?: typeof fetch;
+  /** A proxy is configured (`HTTP_PROXY`...): plain `http:` goes through `fetch`, which honours it. */
+  proxy?: boolean;
   /** Lines for the user: the first retry of each distinct cause. */
   onLog?: (line: string) => void;
   /** Runs once on close, after in-flight requests are aborted (e.g. stops a launched server). */
@@ -81,7 +85,7 @@ export class ChatBackend implements Backend {
   #config: ChatBackendConfig;
   #pool: EndpointPool;
   #headers: Record<string, string>;
-  #fetch: typeof fetch;
+  #transport: Transport;
   #inFlight: InFlightControl;
   #retries: RetryLog;
   #answered = false;
@@ -104,7 +108,7 @@ export class ChatBackend implements Backend {
       ...config.headers,
       ...(config.apiKey !== undefined ? { authorization: `Bearer ${config.apiKey}` } : {}),
     };
-    this.#fetch = config.fetch ?? fetch;
+    this.#transport = chooseTransport(config.info.baseUrls, config);
   }
 
   /** The most requests this backend keeps in flight (the ceiling under `auto`). */
@@ -158,6 +162,7 @@ export class ChatBackend implements Backend {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closing.abort(new BackendError("Generation aborted: the backend was closed"));
+      this.#transport.close();
       this.#closed = this.#config.onClose?.() ?? Promise.resolve();
     }
     return this.#closed;
@@ -264,7 +269,7 @@ export class ChatBackend implements Backend {
     const choices = new ChoiceAccumulator();
     const url = `${baseUrl}/chat/completions`;
     const options: ChatRequestOptions = {
-      fetch: this.#fetch,
+      transport: this.#transport,
       headers: this.#headers,
       signal: deadline.signal,
       onAnswer: () => {
