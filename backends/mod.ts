@@ -60,7 +60,8 @@
  * (`stream_chunks` or `apportioned`, see `token_usage.ts`). Prompt tokens
  * are counted once per request.
  *
- * Every backend sends its requests through `chat_request.ts` (`fetch`).
+ * Every backend sends its requests through `chat_request.ts`: plain `http:`
+ * servers over a lean HTTP/1.1 client, others (and any proxy) over `fetch`.
  *
  * @module
  */
@@ -100,6 +101,8 @@ export interface BackendEnv {
   openaiBaseUrl?: string;
   /** `VLLM_API_KEY`: key for vLLM servers (sent, and given to a launched server). */
   vllmApiKey?: string;
+  /** An HTTP proxy is set (`HTTP_PROXY`, `ALL_PROXY`): requests then go through `fetch`, which uses it. */
+  proxy?: boolean;
 }
 
 /** Options of {@linkcode createBackend}. */
@@ -337,6 +340,7 @@ function transport(common: CommonArgs, options: CreateBackendOptions) {
       maxRetryAfterMs: 60_000,
     },
     fetch: options.fetch,
+    proxy: options.env?.proxy,
     onLog: options.onLog,
   };
 }

@@ -331,6 +331,7 @@ export async function runEvaluate(
       openaiApiKey: io.env("OPENAI_API_KEY"),
       openaiBaseUrl: io.env("OPENAI_BASE_URL"),
       vllmApiKey: io.env("VLLM_API_KEY"),
+      proxy: ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].some((name) => !!io.env(name)),
     },
     onLog: io.stderr,
     concurrency,
