@@ -154,17 +154,34 @@ async function serve(): Promise<void> {
     }
     return worker;
   };
-  /** Booted only while no program's worker is alive (after the last one was terminated). */
+  /** A sealed worker whose interpreter was put back after its last program. */
+  let idle: PyWorker | undefined;
+  /** Booted only while no program runs (after the last worker was terminated). */
   let spare: Promise<PyWorker> | undefined;
   const take = (): Promise<PyWorker> => {
+    if (idle) {
+      const worker = idle;
+      idle = undefined;
+      return Promise.resolve(worker);
+    }
     const worker = spare ?? boot();
     spare = undefined;
     return worker;
   };
-  const prepare = () => {
+  /** After a program: keep the worker if it put its interpreter back, else replace it. */
+  const release = async (worker: PyWorker): Promise<void> => {
+    const timer = setTimeout(() => worker.terminate("the worker did not restore"), RESTORE_MS);
+    const reply = await worker.ask({ op: "restore" });
+    clearTimeout(timer);
+    if (reply?.ev === "restored" && reply.reusable === true && !worker.broken) {
+      idle = worker;
+      return;
+    }
+    worker.terminate("spent");
     spare = boot();
     spare.catch(() => {});
   };
+  const held = () => (idle ? 1 : 0) + (spare ? 1 : 0);
   try {
     // V8 tiers the shared wasm code up as it runs; warm it once so the first programs are timed fairly.
     const warm = await take();
@@ -178,9 +195,8 @@ async function serve(): Promise<void> {
         memoryLimitBytes: 1 << 30,
       });
     }
-    warm.terminate("warm-up done");
-    prepare();
-    await spare;
+    await release(warm);
+    await take().then((worker) => idle = worker);
   } catch (error) {
     send({ ev: "fatal", message: String((error as Error)?.stack ?? error) });
     Deno.exit(1);
@@ -201,7 +217,7 @@ async function serve(): Promise<void> {
     if (message?.op === "batch") {
       send({ ev: "accepted", id: message.id });
       running = running.then(() =>
-        runBatch(message, { take, prepare }, send, () => cancelled === message.id)
+        runBatch(message, { take, release, held }, send, () => cancelled === message.id)
       );
     } else if (message?.op === "cancel") {
       cancelled = message.id;
@@ -232,16 +248,20 @@ function parse(line: string): ParentMessage | undefined {
   }
 }
 
+/** How long a worker may take to put its interpreter back. */
+const RESTORE_MS = 5000;
+
 const WARM_UP_PROGRAM = `d = {}
 for i in range(60000):
     d[i % 100] = d.get(i % 100, 0) + i * i % 7
 s = sorted(str(i) for i in range(20000))
 `;
 
-/** Where a batch gets its workers: a booted one, and a new spare once its own is gone. */
+/** Where a batch gets its worker, where it gives it back, and how many the process holds. */
 interface Workers {
   take(): Promise<PyWorker>;
-  prepare(): void;
+  release(worker: PyWorker): Promise<void>;
+  held(): number;
 }
 
 async function runBatch(
@@ -262,7 +282,7 @@ async function runBatch(
       const { r, dead } = await runCase(worker, msg, i);
       send({ ev: "result", id: msg.id, i, r });
       if (dead) {
-        worker.terminate("the interpreter stopped");
+        await workers.release(worker);
         worker = undefined;
       }
     }
@@ -271,9 +291,8 @@ async function runBatch(
     send({ ev: "fatal", message: String((error as Error)?.message ?? error) });
     Deno.exit(1);
   }
-  worker?.terminate("program done");
-  workers.prepare();
-  send({ ev: "done", id: msg.id, workers: 1 });
+  if (worker) await workers.release(worker);
+  send({ ev: "done", id: msg.id, workers: workers.held() });
 }
 
 /** Run case `i` on `worker` under this thread's clock; the worker only says what the program did. */

@@ -82,7 +82,9 @@ export type WorkerRequest =
   }
   | { op: "snapshot"; assetDir: string; harness: string; warmModules: string[] }
   | { op: "program"; code: string; files: Record<string, string> }
-  | { op: "case"; i: number; stdin: string; outputLimitBytes: number; memoryLimitBytes: number };
+  | { op: "case"; i: number; stdin: string; outputLimitBytes: number; memoryLimitBytes: number }
+  /** Put the interpreter back as sealed, for the next program. */
+  | { op: "restore" };
 
 /** Worker to child's main thread. */
 export type WorkerReply =
@@ -90,6 +92,8 @@ export type WorkerReply =
   | { ev: "program"; compileError: string | null }
   /** `dead`: the interpreter cannot run another case (`os._exit`, a crash). */
   | { ev: "result"; i: number; r: RunResult; dead: boolean }
+  /** `reusable`: the interpreter is as sealed again; if not, `spent` says why the worker must go. */
+  | { ev: "restored"; reusable: boolean; spent?: string }
   | { ev: "fatal"; message: string };
 
 /** The worker in snapshot mode: the memory snapshot bytes. */

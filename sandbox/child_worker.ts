@@ -1,10 +1,14 @@
 /**
- * The Pyodide worker inside a sandbox process. It lives for one program: the
- * child's main thread starts it, it restores a fresh interpreter from the
- * memory snapshot, runs the program once per case it is sent, and is
- * terminated after the program (so nothing the program reached, in Python or
- * in this JS realm, outlives it). The child's main thread watches the clock
- * and writes the interrupt buffer.
+ * The Pyodide worker inside a sandbox process. It restores an interpreter
+ * from the memory snapshot, sets up the harness, then seals the interpreter
+ * off from this JS realm (see `bridge_gate.ts`) and copies its whole state
+ * (linear memory, mutable globals, open streams). From then on it runs
+ * programs, one case per request, and after each program puts that state
+ * back, so every program starts from the same interpreter. A program that
+ * changed state the worker cannot put back (files, descriptors, timers), or
+ * that reached for the JS realm, leaves the worker spent: the child's main
+ * thread terminates it. The child's main thread keeps the clock and writes
+ * the interrupt buffer.
  *
  * Permissions: read of the asset directory only (inherited from the child).
  *
@@ -19,11 +23,12 @@ import {
   type WorkerRequest,
 } from "./child_protocol.ts";
 import type { RunResult } from "./sandbox.ts";
+import { BridgeGate, BridgeViolation } from "./bridge_gate.ts";
+import { GLOBAL_EXPORT_PREFIX } from "./wasm_globals.ts";
 
-interface PyProxy {
-  (...args: unknown[]): unknown;
-  toJs(): unknown;
-  destroy(): void;
+interface Stream {
+  fd: number | null;
+  path?: string;
 }
 
 interface Pyodide {
@@ -36,16 +41,30 @@ interface Pyodide {
   FS: {
     writeFile(path: string, data: string | Uint8Array): void;
     mkdirTree(path: string): void;
-    getStream(fd: number): unknown;
-    close(stream: unknown): void;
-    open(path: string, flags: number): { fd: number };
+    unlink(path: string): void;
+    analyzePath(path: string): { exists: boolean };
+    getStream(fd: number): Stream | undefined;
+    close(stream: Stream): void;
+    open(path: string, flags: number): Stream & { fd: number };
+    cwd(): string;
+    chdir(path: string): void;
+    makedev(major: number, minor: number): number;
+    registerDevice(dev: number, ops: Record<string, unknown>): void;
+    mkdev(path: string, dev: number): void;
+    streams: (Stream | null | undefined)[];
   };
-  _module: { HEAP8: Int8Array };
 }
 
 type LoadPyodide = (options: Record<string, unknown>) => Promise<Pyodide>;
 
-/** The current case's stdin, and its stdout and stderr bytes as the program wrote them. */
+interface RuntimeExports {
+  memory: WebAssembly.Memory;
+  malloc(bytes: number): number;
+  sbrk(increment: number): number;
+  PyRun_SimpleString(command: number): number;
+}
+
+/** The current case's stdin, and what the program wrote to fd 1, fd 2 and the result device. */
 interface CaseIo {
   stdin: Uint8Array;
   stdinPos: number;
@@ -55,19 +74,49 @@ interface CaseIo {
   errBytes: number;
   limit: number;
   exceeded: boolean;
+  record: Uint8Array[];
+  recordBytes: number;
+}
+
+/** The interpreter as sealed: what is put back after every program. */
+interface Pristine {
+  memory: Uint8Array;
+  globals: [WebAssembly.Global, unknown][];
+  streams: (Stream | null | undefined)[];
+  cwd: string;
 }
 
 // deno-lint-ignore no-explicit-any
 const scope = self as any;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const STDIN_FILE = "/tmp/.stdin";
+const PROGRAM_FILE = "/tmp/.program";
+const RESULT_DEVICE = "/dev/skyeval-result";
+/** A record longer than this is not the harness's. */
+const MAX_RECORD_BYTES = 1 << 16;
+/** Memory a program may leave grown (zeroed, kept) before the worker is replaced to free it. */
+const MAX_KEPT_GROWTH_BYTES = 64 << 20;
+const COMMAND_BYTES = 256;
+const SET_PROGRAM = "import _skyeval_harness\n_skyeval_harness.set_program()";
+const RUN_CASE = "import _skyeval_harness\n_skyeval_harness.run_case()";
+
+const gate = new BridgeGate(ownOutput);
+gate.install();
 
 let py: Pyodide;
-let runCaseProxy: PyProxy;
+let runtime: RuntimeExports;
+let pristine: Pristine;
+let command = 0;
+let resultFd = -1;
 let control: Int32Array;
 let compileError: string | null = null;
-/** The interpreter failed under a case (or the program called `os._exit`); it is not used again. */
+/** The interpreter stopped under a case (`os._exit`, a crash): put back or replaced before reuse. */
 let dead = false;
+/** Whether the state can be put back at all (false after `os._exit`, an abort, a violation). */
+let restorable = true;
+/** The program came with files: the worker is not used again. */
+let wroteFiles = false;
 const io: CaseIo = {
   stdin: new Uint8Array(),
   stdinPos: 0,
@@ -77,14 +126,21 @@ const io: CaseIo = {
   errBytes: 0,
   limit: 0,
   exceeded: false,
+  record: [],
+  recordBytes: 0,
 };
-const decoder = new TextDecoder();
 
 function post(reply: WorkerReply | SnapshotReply): void {
   scope.postMessage(reply);
 }
 
-/** Make Pyodide instantiate the runtime from the module the child compiled once. */
+/** Writes to fd 1, 2 and the result device are the program's output, while they are still ours. */
+function ownOutput(fd: number): boolean {
+  return (fd === 1 || fd === 2 || fd === resultFd) && pristine !== undefined &&
+    py.FS.streams[fd] === pristine.streams[fd];
+}
+
+/** Make Pyodide instantiate the runtime from the module the child compiled once, and keep its exports. */
 function useCompiledModule(module: WebAssembly.Module): void {
   const instantiate = WebAssembly.instantiate.bind(WebAssembly);
   // deno-lint-ignore no-explicit-any
@@ -92,7 +148,9 @@ function useCompiledModule(module: WebAssembly.Module): void {
     if (source instanceof WebAssembly.Module || source.byteLength !== PLACEHOLDER_WASM.length) {
       return await instantiate(source, imports);
     }
-    return { instance: await instantiate(module, imports), module };
+    const instance = await instantiate(module, imports);
+    runtime = instance.exports as unknown as RuntimeExports;
+    return { instance, module };
   };
 }
 
@@ -110,9 +168,6 @@ async function boot(msg: Extract<WorkerRequest, { op: "init" }>): Promise<void> 
     args: [],
     env: { HOME: "/home/pyodide" },
   });
-  // Every restore starts from the same generator state; seed it as a new CPython process would.
-  py.runPython("import random\nrandom.seed()");
-  runCaseProxy = py.runPython("import _skyeval_harness\n_skyeval_harness.run_case") as PyProxy;
   py.setInterruptBuffer(new Int32Array(control.buffer, CONTROL.signal * 4, 1));
   py.setStdin({
     read(buffer) {
@@ -124,6 +179,82 @@ async function boot(msg: Extract<WorkerRequest, { op: "init" }>): Promise<void> 
   });
   py.setStdout({ write: (buffer) => capture(buffer, "out") });
   py.setStderr({ write: (buffer) => capture(buffer, "err") });
+  const device = py.FS.makedev(64, 0);
+  py.FS.registerDevice(device, {
+    open() {},
+    close() {},
+    read: () => 0,
+    write(_stream: unknown, buffer: Uint8Array, offset: number, length: number) {
+      if (io.recordBytes + length <= MAX_RECORD_BYTES) {
+        io.record.push(buffer.slice(offset, offset + length));
+      }
+      io.recordBytes += length;
+      return length;
+    },
+  });
+  py.FS.mkdev(RESULT_DEVICE, device);
+  py.runPython(
+    `import _skyeval_harness\n_skyeval_harness.open_result(${
+      [RESULT_DEVICE, PROGRAM_FILE, STDIN_FILE].map((path) => JSON.stringify(path)).join(", ")
+    })`,
+  );
+  resultFd = py.FS.streams.findIndex((stream) => stream?.path === RESULT_DEVICE);
+  if (resultFd < 3) throw new Error("the harness did not open the result device");
+  command = runtime.malloc(COMMAND_BYTES);
+  pristine = seal();
+}
+
+/** Copy the interpreter's whole state and lock the gate: from here on it runs untrusted code. */
+function seal(): Pristine {
+  const globals: [WebAssembly.Global, unknown][] = [];
+  for (const [name, value] of Object.entries(runtime)) {
+    if (name.startsWith(GLOBAL_EXPORT_PREFIX) && value instanceof WebAssembly.Global) {
+      globals.push([value, value.value]);
+    }
+  }
+  if (globals.length === 0) throw new Error("the runtime exports none of its mutable globals");
+  const sealed = {
+    memory: new Uint8Array(runtime.memory.buffer).slice(),
+    globals,
+    streams: py.FS.streams.slice(),
+    cwd: py.FS.cwd(),
+  };
+  gate.lock();
+  return sealed;
+}
+
+/**
+ * Put the interpreter back as sealed. Returns why it cannot be, if so: the
+ * worker must then be replaced.
+ */
+function restore(): string | undefined {
+  if (!restorable) return "the interpreter stopped";
+  if (gate.violation !== undefined) return `the program called ${gate.violation}`;
+  if (gate.spent !== undefined) return `the program called ${gate.spent}`;
+  if (wroteFiles) return "the program came with files";
+  const heap = new Uint8Array(runtime.memory.buffer);
+  if (heap.length - pristine.memory.length > MAX_KEPT_GROWTH_BYTES) return "memory grew";
+  for (const path of [STDIN_FILE, PROGRAM_FILE]) {
+    if (py.FS.analyzePath(path).exists) py.FS.unlink(path);
+  }
+  const streams = py.FS.streams;
+  for (let fd = 0; fd < streams.length; fd++) {
+    const stream = streams[fd];
+    if (stream && stream !== pristine.streams[fd]) py.FS.close(stream);
+  }
+  for (let fd = 0; fd < pristine.streams.length; fd++) {
+    if (streams[fd] !== pristine.streams[fd]) {
+      if (fd !== 0) return `fd ${fd} was replaced`;
+      py.FS.open("/dev/stdin", 0);
+    }
+  }
+  py.FS.chdir(pristine.cwd);
+  heap.set(pristine.memory);
+  heap.fill(0, pristine.memory.length);
+  for (const [global, value] of pristine.globals) global.value = value;
+  dead = false;
+  compileError = null;
+  return undefined;
 }
 
 /** Keep a write to fd 1 or 2; past the cap, stop the program (as an interrupt does). */
@@ -143,15 +274,38 @@ function capture(buffer: Uint8Array, stream: "out" | "err"): number {
   return buffer.length;
 }
 
-function joinText(chunks: Uint8Array[]): string {
-  if (chunks.length === 1) return decoder.decode(chunks[0]);
+function joinBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
     out.set(chunk, offset);
     offset += chunk.length;
   }
-  return decoder.decode(out);
+  return out;
+}
+
+/**
+ * Run one of the harness's commands through the C API (no JS FFI involved)
+ * and return the record it wrote to the result device, or the error that
+ * stopped the interpreter.
+ */
+function callHarness(source: string): { record?: unknown; error?: unknown } {
+  const bytes = encoder.encode(source + "\0");
+  new Uint8Array(runtime.memory.buffer, command, COMMAND_BYTES).set(bytes);
+  io.record = [];
+  io.recordBytes = 0;
+  try {
+    runtime.PyRun_SimpleString(command);
+  } catch (error) {
+    return { error };
+  }
+  if (io.recordBytes > MAX_RECORD_BYTES) return {};
+  try {
+    return { record: JSON.parse(decoder.decode(joinBytes(io.record)).split("\n").at(-2) ?? "") };
+  } catch {
+    return {};
+  }
 }
 
 function setProgram(code: string, files: Record<string, string>): void {
@@ -159,10 +313,22 @@ function setProgram(code: string, files: Record<string, string>): void {
     const slash = name.lastIndexOf("/");
     if (slash > 0) py.FS.mkdirTree(name.slice(0, slash));
     py.FS.writeFile(name, text);
+    wroteFiles = true;
   }
-  const setter = py.runPython("_skyeval_harness.set_program") as PyProxy;
-  compileError = (setter(code) as string | undefined) ?? null;
-  setter.destroy();
+  py.FS.writeFile(PROGRAM_FILE, code);
+  const { record, error } = callHarness(SET_PROGRAM);
+  if (py.FS.analyzePath(PROGRAM_FILE).exists) py.FS.unlink(PROGRAM_FILE);
+  if (error !== undefined) {
+    dead = true;
+    compileError = describeFatal(error);
+    return;
+  }
+  const r = record as { compileError?: unknown } | undefined;
+  compileError = typeof r?.compileError === "string"
+    ? r.compileError
+    : r?.compileError === null
+    ? null
+    : "InterpreterError: the program was not compiled";
 }
 
 /**
@@ -194,13 +360,16 @@ function reopenOutput(): void {
   }
 }
 
-function heapBytes(): number {
+/** The top of the program's heap: its peak memory, as the runtime started from the same point. */
+function heapTop(): number {
   try {
-    return py._module.HEAP8.byteLength;
+    return runtime.sbrk(0) >>> 0;
   } catch {
     return 0;
   }
 }
+
+const STATUSES = new Set(["ok", "exit", "exception", "interrupt", "memory_limit"]);
 
 function runCase(msg: Extract<WorkerRequest, { op: "case" }>): RunResult {
   if (compileError !== null) {
@@ -226,35 +395,43 @@ function runCase(msg: Extract<WorkerRequest, { op: "case" }>): RunResult {
   reopenOutput();
   Atomics.store(control, CONTROL.signal, 0);
   const started = performance.now();
+  const { record, error } = callHarness(RUN_CASE);
   let result: RunResult;
-  try {
-    const proxy = runCaseProxy(msg.stdin) as PyProxy;
-    const [status, exitCode, wallMs, error] = proxy.toJs() as [
-      RunResult["status"] | "interrupt",
-      number | undefined,
-      number,
-      string | undefined,
-    ];
-    proxy.destroy();
-    result = {
-      status: status === "interrupt" ? "timeout" : status,
-      exitCode: exitCode ?? null,
-      stdout: "",
-      stderr: "",
-      wallMs,
-    };
-    if (error != null) result.error = error;
-  } catch (error) {
+  const r = record as unknown[] | undefined;
+  if (error !== undefined) {
     dead = true;
     result = fatalResult(error, performance.now() - started);
+  } else if (
+    Array.isArray(r) && r.length === 4 && STATUSES.has(r[0] as string) &&
+    (r[1] === null || Number.isSafeInteger(r[1])) && typeof r[2] === "number" &&
+    (r[3] === null || typeof r[3] === "string")
+  ) {
+    result = {
+      status: r[0] === "interrupt" ? "timeout" : r[0] as RunResult["status"],
+      exitCode: r[1] as number | null,
+      stdout: "",
+      stderr: "",
+      wallMs: r[2] as number,
+    };
+    if (r[3] !== null) result.error = r[3] as string;
+  } else {
+    dead = true;
+    result = {
+      status: "crash",
+      exitCode: null,
+      stdout: "",
+      stderr: "",
+      wallMs: performance.now() - started,
+      error: "the program left no result",
+    };
   }
-  result.stdout = joinText(io.out);
-  result.stderr = joinText(io.err);
+  result.stdout = decoder.decode(joinBytes(io.out));
+  result.stderr = decoder.decode(joinBytes(io.err));
   if (io.exceeded) {
     result = { ...result, status: "output_limit", exitCode: null, error: "output limit exceeded" };
   }
   if (
-    heapBytes() > msg.memoryLimitBytes &&
+    heapTop() > msg.memoryLimitBytes &&
     (result.status === "ok" || result.status === "exit" || result.status === "exception")
   ) {
     result = { ...result, status: "memory_limit", exitCode: null, error: "MemoryError" };
@@ -262,12 +439,22 @@ function runCase(msg: Extract<WorkerRequest, { op: "case" }>): RunResult {
   return result;
 }
 
+function describeFatal(error: unknown): string {
+  const message = String((error as Error)?.message ?? error).split("\n")[0];
+  return error instanceof BridgeViolation ? `SandboxViolation: ${message}` : message;
+}
+
 /** How a case ended when the interpreter itself stopped under it. */
 function fatalResult(error: unknown, wallMs: number): RunResult {
   const base = { stdout: "", stderr: "", wallMs };
   const e = error as { status?: unknown; message?: string };
+  // A stack overflow unwinds through the runtime and leaves nothing outside the state put back.
+  if (!(error instanceof RangeError)) restorable = false;
   if (typeof e?.status === "number") return { ...base, status: "exit", exitCode: e.status };
-  const message = String(e?.message ?? error).split("\n")[0];
+  if (error instanceof BridgeViolation) {
+    return { ...base, status: "crash", exitCode: null, error: describeFatal(error) };
+  }
+  const message = describeFatal(error);
   if (error instanceof RangeError) {
     return { ...base, status: "exception", exitCode: 1, error: `RecursionError: ${message}` };
   }
@@ -313,6 +500,9 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     } else if (msg.op === "case") {
       const r = runCase(msg);
       post({ ev: "result", i: msg.i, r, dead });
+    } else if (msg.op === "restore") {
+      const spent = restore();
+      post({ ev: "restored", reusable: spent === undefined, spent });
     }
   } catch (error) {
     post({ ev: "fatal", message: String((error as Error)?.stack ?? error) });

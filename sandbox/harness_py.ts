@@ -1,8 +1,11 @@
 /**
  * Python source of the in-interpreter harness, baked into the memory snapshot
- * as the module `_skyeval_harness`. The worker calls `set_program(source)`
- * once per program and `run_case(stdin)` once per input; every case runs as
- * a fresh `__main__` with its own stdin. Standard output and error are
+ * as the module `_skyeval_harness`. The worker calls `open_result(...)` once
+ * as it boots, then `set_program()` once per program (the source is in a
+ * file the worker wrote) and `run_case()` once per input (the input is in a
+ * file too); every case runs as a fresh `__main__` with its own stdin. Each
+ * call writes one JSON line on the result device, read by the worker, so no
+ * value crosses the JS FFI (which is closed once programs run). Standard output and error are
  * CPython's own buffered streams over fds 1 and 2, whose bytes the worker
  * captures and caps, so `print`, `sys.stdout.buffer` and `os.write` land in
  * the order CPython would write them.
@@ -40,12 +43,26 @@ export const WARM_MODULES = [
 
 /** The harness module source. */
 export const HARNESS_SOURCE = String.raw`
-import builtins, io, os, sys, time, traceback
+import builtins, io, json, os, random, sys, time, traceback
 
 HOME = os.getcwd()
 _RECURSION_LIMIT = sys.getrecursionlimit()
 _INT_DIGITS = sys.get_int_max_str_digits()
 _program = None
+_result_fd = None
+_program_file = None
+_stdin_file = None
+
+
+def open_result(device, program_file, stdin_file):
+    """Open the result device and remember where programs and inputs arrive."""
+    global _result_fd, _program_file, _stdin_file
+    _result_fd = os.open(device, os.O_WRONLY)
+    _program_file, _stdin_file = program_file, stdin_file
+
+
+def _report(value):
+    os.write(_result_fd, (json.dumps(value) + "\n").encode())
 
 
 class Stream(io.TextIOWrapper):
@@ -71,24 +88,30 @@ def _describe(exc):
     return name + ": " + text if text else name
 
 
-def set_program(source):
-    """Compile the program; return None, or the SyntaxError text."""
+def set_program():
+    """Compile the program; report None, or the SyntaxError text. Seed random as a new process does."""
     global _program
     _program = None
+    random.seed()
+    with open(_program_file, encoding="utf-8", errors="surrogateescape") as file:
+        source = file.read()
     try:
         _program = compile(source, "<program>", "exec")
     except (SyntaxError, ValueError) as exc:
-        return _describe(exc)
-    return None
+        _report({"compileError": _describe(exc)})
+        return
+    _report({"compileError": None})
 
 
 def _writer(fd):
     return io.BufferedWriter(io.FileIO(fd, "w", closefd=False))
 
 
-def run_case(stdin):
-    """Run the compiled program once. Returns [status, exit_code, ms, error]."""
-    sys.stdin = Stream(io.BytesIO(stdin.encode("utf-8", "surrogatepass")), 0, "<stdin>", "r", encoding="utf-8")
+def run_case():
+    """Run the compiled program once. Reports [status, exit_code, ms, error]."""
+    with open(_stdin_file, "rb") as file:
+        stdin = file.read()
+    sys.stdin = Stream(io.BytesIO(stdin), 0, "<stdin>", "r", encoding="utf-8")
     stdout = Stream(_writer(1), 1, "<stdout>", "w", encoding="utf-8", errors="backslashreplace", newline="\n")
     stderr = Stream(_writer(2), 2, "<stderr>", "w", encoding="utf-8", errors="backslashreplace", newline="\n", write_through=True)
     sys.stdout, sys.stderr = stdout, stderr
@@ -138,5 +161,5 @@ def run_case(stdin):
         os.chdir(HOME)
     except OSError:
         pass
-    return [status, code, elapsed, error]
+    _report([status, code, elapsed, error])
 `;

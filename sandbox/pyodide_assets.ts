@@ -16,9 +16,17 @@ import { PLACEHOLDER_WASM, RUNTIME_WASM } from "./child_protocol.ts";
 import { HARNESS_SOURCE, WARM_MODULES } from "./harness_py.ts";
 import { SandboxError } from "./sandbox.ts";
 import { capWasmMemory, WASM_PAGE_BYTES } from "./wasm_memory_cap.ts";
+import { exportMutableGlobals } from "./wasm_globals.ts";
 
 const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip", "pyodide-lock.json"];
-const WORKER_SOURCES = ["child_worker.ts", "child_protocol.ts", "sandbox.ts"];
+const WORKER_SOURCES = [
+  "child_worker.ts",
+  "child_protocol.ts",
+  "sandbox.ts",
+  "bridge_gate.ts",
+  "wasm_globals.ts",
+  "wasm_memory_cap.ts",
+];
 
 /** A prepared asset directory. */
 export interface PyodideAssets {
@@ -143,7 +151,10 @@ export async function preparePyodideAssets(
   try {
     for (const name of RUNTIME_FILES) await Deno.copyFile(join(packageDir, name), join(tmp, name));
     const wasm = await Deno.readFile(join(packageDir, "pyodide.asm.wasm"));
-    await Deno.writeFile(join(tmp, "pyodide.asm.wasm"), capWasmMemory(wasm, maxPages));
+    await Deno.writeFile(
+      join(tmp, "pyodide.asm.wasm"),
+      exportMutableGlobals(capWasmMemory(wasm, maxPages)),
+    );
     for (const [i, name] of WORKER_SOURCES.entries()) {
       await Deno.writeFile(join(tmp, name), sources[i]);
     }

@@ -13,7 +13,8 @@ export const WASM_PAGE_BYTES = 65536;
 
 const MEMORY_SECTION = 5;
 
-function readLeb(bytes: Uint8Array, offset: number): [value: number, next: number] {
+/** Read an unsigned LEB128 number at `offset`: the value and the offset after it. */
+export function readLeb(bytes: Uint8Array, offset: number): [value: number, next: number] {
   let value = 0;
   let shift = 0;
   for (;;) {
@@ -25,7 +26,8 @@ function readLeb(bytes: Uint8Array, offset: number): [value: number, next: numbe
   }
 }
 
-function writeLeb(value: number): number[] {
+/** Encode `value` as unsigned LEB128. */
+export function writeLeb(value: number): number[] {
   const out: number[] = [];
   do {
     let byte = value % 128;
