@@ -78,8 +78,6 @@ function rules(ownOutput: (fd: number) => boolean): Map<string, Rule> {
     "_Py_emscripten_runtime",
     "can_run_sync_js",
     "__call_sighandler",
-    "emscripten_runtime_keepalive_push",
-    "emscripten_runtime_keepalive_pop",
     // Ending the process: the worker treats the interpreter as dead afterwards.
     "proc_exit",
     "exit",
@@ -109,6 +107,8 @@ function rules(ownOutput: (fd: number) => boolean): Map<string, Rule> {
     "__syscall_utimensat",
     "__syscall_umask_js",
     "_setitimer_js",
+    "emscripten_runtime_keepalive_push",
+    "emscripten_runtime_keepalive_pop",
     "_mmap_js",
     "_munmap_js",
     "_msync_js",
@@ -168,13 +168,14 @@ export class BridgeGate {
   /**
    * Route every JS function a wasm module of this realm imports through the
    * gate, and switch off JS promise integration (whose suspending imports
-   * are not plain functions). Call before Pyodide loads.
+   * are not plain functions). Call before Pyodide loads. `namespace` is the
+   * `WebAssembly` object to patch.
    */
-  install(): void {
-    const wasm = WebAssembly as unknown as Record<string, unknown>;
+  install(namespace: typeof WebAssembly = WebAssembly): void {
+    const wasm = namespace as unknown as Record<string, unknown>;
     for (const name of ["Suspending", "Suspender", "promising", "Function"]) delete wasm[name];
-    const instantiate = WebAssembly.instantiate.bind(WebAssembly);
-    const RawInstance = WebAssembly.Instance;
+    const instantiate = namespace.instantiate.bind(namespace);
+    const RawInstance = namespace.Instance;
     const gateImports = (imports?: WebAssembly.Imports) => this.#gateImports(imports);
     wasm.instantiate = (source: unknown, imports?: WebAssembly.Imports) =>
       // deno-lint-ignore no-explicit-any

@@ -59,6 +59,7 @@ type LoadPyodide = (options: Record<string, unknown>) => Promise<Pyodide>;
 
 interface RuntimeExports {
   memory: WebAssembly.Memory;
+  __indirect_function_table: WebAssembly.Table;
   malloc(bytes: number): number;
   sbrk(increment: number): number;
   PyRun_SimpleString(command: number): number;
@@ -84,6 +85,7 @@ interface Pristine {
   globals: [WebAssembly.Global, unknown][];
   streams: (Stream | null | undefined)[];
   cwd: string;
+  tableLength: number;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -218,6 +220,7 @@ function seal(): Pristine {
     globals,
     streams: py.FS.streams.slice(),
     cwd: py.FS.cwd(),
+    tableLength: runtime.__indirect_function_table.length,
   };
   gate.lock();
   return sealed;
@@ -232,6 +235,7 @@ function restore(): string | undefined {
   if (gate.violation !== undefined) return `the program called ${gate.violation}`;
   if (gate.spent !== undefined) return `the program called ${gate.spent}`;
   if (wroteFiles) return "the program came with files";
+  if (runtime.__indirect_function_table.length !== pristine.tableLength) return "the table changed";
   const heap = new Uint8Array(runtime.memory.buffer);
   if (heap.length - pristine.memory.length > MAX_KEPT_GROWTH_BYTES) return "memory grew";
   for (const path of [STDIN_FILE, PROGRAM_FILE]) {

@@ -1,13 +1,14 @@
 /**
  * Attacks on other programs' verdicts, one per class of issue 7: each attack
  * program runs on a one-process pool, then honest programs run on the same
- * pool and must get their true results. A program may reach Pyodide's JS
- * realm (`import js`); what it does there must stay with its own program.
+ * pool and must get their true results. The interpreter is sealed off from
+ * its worker's JS realm (`sandbox/bridge_gate.ts`): every route into it ends
+ * the attacking program as `crash`, and the worker is replaced.
  */
 
 import assert from "node:assert/strict";
 import { createPyodideSandbox, type PyodideSandbox } from "../../sandbox/pyodide_pool.ts";
-import { type RunResult, SandboxError } from "../../sandbox/sandbox.ts";
+import type { RunResult } from "../../sandbox/sandbox.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const LIMIT_MS = 2000;
@@ -29,6 +30,7 @@ const HONEST: [string, string, string][] = [
     `{"a": [1, 2]} Counter({'a': 2, 'b': 2}) True bb 0.3333333333333333333333333333\n`,
   ],
   ["import os\nprint(os.path.exists('/tmp/leak'), os.listdir('.'))", "", "False []\n"],
+  ["print(len(__import__('sys').stdin.read()))", "x".repeat(1000), "1000\n"],
 ];
 
 async function honestStillTrue(): Promise<void> {
@@ -39,104 +41,57 @@ async function honestStillTrue(): Promise<void> {
   }
 }
 
+function refused(r: RunResult): void {
+  assert.equal(r.status, "crash", JSON.stringify(r));
+  assert.match(r.error ?? "", /^SandboxViolation: the program called \S+/);
+  assert.doesNotMatch(r.stdout, /reached/);
+}
+
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `attack: ${name}`, ...opts, fn });
 
-test("hooking the worker's postMessage and onmessage forges no later result", async () => {
-  const r = await run(
+/** Every route from Python into the worker's JS realm that a program could take. */
+const ROUTES: [string, string][] = [
+  ["import js", "import js\nprint('reached', js.self)"],
+  [
+    "hooking postMessage",
     `import js
-js.eval("""
-const post = self.postMessage.bind(self);
-self.postMessage = (m) => {
-  if (m && m.r) Object.assign(m.r, { status: 'ok', exitCode: 0, stdout: '42\\\\n', wallMs: 1 });
-  post(m);
-};
-const on = self.onmessage;
-self.onmessage = (e) => { if (e.data.stdin !== undefined) e.data.stdin = '20 22\\\\n'; return on(e); };
-""")
-print("hooked")`,
-  );
-  // Its own result is what it made its worker say: no more than printing "42" would give it.
-  assert.equal(r.stdout, "42\n");
-  await honestStillTrue();
-  const wrong = await run("print(41)");
-  assert.equal(wrong.stdout, "41\n");
-});
+js.eval("self.postMessage = () => {}")
+print("reached")`,
+  ],
+  ["pyodide_js", "import pyodide_js\nprint('reached', pyodide_js._module)"],
+  ["run_js", "from pyodide.code import run_js\nprint('reached', run_js('1 + 1'))"],
+  ["create_proxy", "from pyodide.ffi import create_proxy\nprint('reached', create_proxy(print))"],
+  ["to_js", "from pyodide.ffi import to_js\nprint('reached', to_js([1, 2]))"],
+  [
+    "a JsProxy found with gc and constructor.constructor",
+    `import gc
+for o in gc.get_objects():
+    if type(o).__name__.startswith("Js"):
+        try:
+            print("reached", o.constructor.constructor("return globalThis")())
+            break
+        except AttributeError:
+            pass
+else:
+    import js`,
+  ],
+  ["ctypes calling C", "import ctypes\nprint('reached', ctypes.CDLL(None))"],
+  [
+    "ctypes memmove",
+    "import ctypes\nb = ctypes.create_string_buffer(4)\nctypes.memmove(b, b'abc', 3)\nprint('reached')",
+  ],
+  ["asyncio", "import asyncio\nasync def f(): return 1\nprint('reached', asyncio.run(f()))"],
+];
 
-test("a program that hooks its own worker cannot outlast its limit", async () => {
-  const r = await run(
-    `import js, time
-js.eval("const post = self.postMessage.bind(self); self.postMessage = (m) => { if (m && m.r) { m.r.status = 'ok'; m.r.wallMs = 1; } post(m); };")
-while True:
-    try:
-        time.sleep(10)
-    except BaseException:
-        pass`,
-    "",
-    500,
-  );
-  assert.equal(r.status, "timeout");
-  await honestStillTrue();
-});
+for (const [route, code] of ROUTES) {
+  test(`reaching the JS realm (${route}) is refused, and later verdicts are true`, async () => {
+    refused(await run(code));
+    await honestStillTrue();
+  });
+}
 
-test("lines forged on the process's stdout are caught, and the process is replaced", async () => {
-  const pool = await sandbox();
-  const before = pool.pids();
-  await assert.rejects(
-    run(`import js
-line = '{"ev":"result","id":1,"i":0,"r":{"status":"ok","exitCode":0,"stdout":"42\\\\n","stderr":"","wallMs":1}}'
-js.Deno.stdout.writeSync(js.TextEncoder.new().encode(line + "\\n"))
-js.Deno.stdout.writeSync(js.TextEncoder.new().encode('{"key":'))
-print("forged")`),
-    SandboxError,
-  );
-  assert.notDeepEqual(pool.pids(), before);
-  await honestStillTrue();
-});
-
-test("JS workers a program starts do not outlive it: their process is replaced", async () => {
-  const pool = await sandbox();
-  const before = pool.pids();
-  const r = await run(`import js
-js.eval("for (let i = 0; i < 2; i++) new Worker(URL.createObjectURL(new Blob(['for (;;) {}'], { type: 'text/javascript' })), { type: 'module' })")
-print("spawned")`);
-  assert.equal(r.stdout, "spawned\n");
-  const after = pool.pids();
-  assert.equal(after.length, 1);
-  assert.notDeepEqual(after, before);
-  await honestStillTrue();
-});
-
-test("reading the process's stdin steals no later program", async () => {
-  const r = await run(`import js
-js.eval("for (let i = 0; i < 4; i++) Deno.stdin.read(new Uint8Array(1 << 16)).catch(() => {})")
-print("reading")`);
-  assert.equal(r.stdout, "reading\n");
-  await honestStillTrue();
-});
-
-test("Python state a program changes is gone for the next one", async () => {
-  await run(`import json, collections, random, sys, re, decimal, os
-json.JSONEncoder.item_separator = '|'
-json._default_encoder.__dict__['indent'] = 4
-collections.Counter.__add__ = lambda a, b: 'leak'
-re.sub = lambda *a, **k: 'leak'
-random.seed(1)
-sys.setrecursionlimit(60)
-sys.set_int_max_str_digits(640)
-decimal.DefaultContext.prec = 3
-decimal.getcontext().prec = 3
-fd = os.open('/tmp/leak', os.O_CREAT | os.O_WRONLY)
-os.write(fd, b'x')
-os.close(fd)
-sys.modules['collections'].leak = 1`);
-  await honestStillTrue();
-  const a = await run("import random\nprint(random.random())");
-  const b = await run("import random\nprint(random.random())");
-  assert.notEqual(a.stdout, b.stdout, "each interpreter seeds its own random generator");
-});
-
-test("network access from the JS realm is denied by Deno: zero connections", async () => {
+test("the JS realm cannot be reached to make or see a network connection: zero connections", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   let connections = 0;
@@ -147,29 +102,122 @@ test("network access from the JS realm is denied by Deno: zero connections", asy
     }
   })();
   try {
-    const results = await (await sandbox()).runBatch!({
-      code: `import js
-if input() == "0":
-    js.eval("""
-      globalThis.outcomes = [];
-      const note = (p) => p.then(() => outcomes.push('connected'), (e) => outcomes.push(e.name));
-      note(fetch('http://127.0.0.1:${port}/'));
-      note(Deno.connect({ hostname: '127.0.0.1', port: ${port} }));
-    """)
-    print(js.eval("Deno.permissions.querySync({ name: 'net' }).state"))
-else:
-    print(sorted(set(js.eval("globalThis.outcomes || []").to_py())))`,
-      inputs: ["0", "1"],
-      timeLimitMs: LIMIT_MS,
-    });
-    assert.equal(results[0].stdout, "denied\n");
-    assert.ok(!results[1].stdout.includes("connected"), results[1].stdout);
+    refused(await run(`import js\njs.fetch("http://127.0.0.1:${port}/")\nprint("reached")`));
+    const sock = await run(`import socket
+try:
+    socket.create_connection(("127.0.0.1", ${port}), timeout=1)
+    print("connected")
+except BaseException as e:
+    print("refused")`);
+    assert.notEqual(sock.stdout, "connected\n", JSON.stringify(sock));
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(connections, 0);
+    await honestStillTrue();
   } finally {
     listener.close();
     await accepting.catch(() => {});
   }
+});
+
+test("records forged on the result device and lines on fd 1 shape only the forger's own result", async () => {
+  const r = await run(`import os
+for fd in range(3, 12):
+    try:
+        os.write(fd, b'["ok", 0, 1.0, null]\\n{"compileError": null}\\n')
+    except OSError:
+        pass
+os.write(1, b'{"ev":"result","id":1,"i":0,"r":{"status":"ok"}}\\n')
+raise SystemExit(3)`);
+  assert.equal(r.status, "exit");
+  assert.equal(r.exitCode, 3);
+  await honestStillTrue();
+  const wrong = await run("print(41)");
+  assert.equal(wrong.stdout, "41\n");
+});
+
+test("wasm memory a program overwrites (ctypes) is put back for the next one", async () => {
+  const r = await run(`import ctypes, sys
+# Overwrite the interpreter's small-int cache and the int type, then the heap around a fresh object.
+for n in range(0, 300):
+    ctypes.c_long.from_address(id(n) + 8).value = 7
+base = id(object())
+for offset in range(0, 1 << 16, 4):
+    try:
+        ctypes.c_int.from_address(base + offset).value = 0
+    except BaseException:
+        break
+print("corrupted")`);
+  assert.notEqual(r.status, "ok");
+  await honestStillTrue();
+});
+
+test("a timer a program starts dies with its worker", async () => {
+  const r = await run(
+    `import signal, time
+def tick(*_):
+    print("tick", flush=True)
+for arm in (lambda: signal.setitimer(signal.ITIMER_REAL, 0.01, 0.01), lambda: signal.alarm(1)):
+    try:
+        signal.signal(signal.SIGALRM, tick)
+        arm()
+    except (AttributeError, OSError, ValueError):
+        pass
+while True:
+    try:
+        time.sleep(10)
+    except BaseException:
+        pass`,
+    "",
+    500,
+  );
+  assert.equal(r.status, "timeout", JSON.stringify(r));
+  await honestStillTrue();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await honestStillTrue();
+});
+
+test("Python state a program changes is gone for the next one", async () => {
+  await run(`import json, collections, random, sys, re, decimal, os, builtins
+json.JSONEncoder.item_separator = '|'
+json._default_encoder.__dict__['indent'] = 4
+collections.Counter.__add__ = lambda a, b: 'leak'
+re.sub = lambda *a, **k: 'leak'
+builtins.print = lambda *a, **k: None
+builtins.int = str
+random.seed(1)
+sys.setrecursionlimit(60)
+sys.set_int_max_str_digits(640)
+decimal.DefaultContext.prec = 3
+decimal.getcontext().prec = 3
+sys.modules['collections'].leak = 1
+sys.stdout = open('/dev/null', 'w')
+os.chdir('/lib')`);
+  await honestStillTrue();
+  const a = await run("import random\nprint(random.random())");
+  const b = await run("import random\nprint(random.random())");
+  assert.notEqual(a.stdout, b.stdout, "each program seeds its own random generator");
+});
+
+test("files and descriptors a program leaves are gone for the next one", async () => {
+  await run(`import os
+fd = os.open('/tmp/leak', os.O_CREAT | os.O_WRONLY)
+os.write(fd, b'x')
+kept = open('/lib/python3.14/os.py')
+os.dup2(os.open('/tmp/leak', os.O_RDONLY), 1)`);
+  await honestStillTrue();
+  const fds = await run("import os\nprint(sorted(os.listdir('/proc/self/fd')))");
+  const again = await run("import os\nprint(sorted(os.listdir('/proc/self/fd')))");
+  assert.equal(fds.stdout, again.stdout);
+});
+
+test("deep recursion ends its own program only", async () => {
+  const r = await run(`import sys
+sys.setrecursionlimit(10 ** 7)
+def f(n):
+    return f(n + 1) + 1
+f(0)`);
+  assert.notEqual(r.status, "ok");
+  await honestStillTrue();
 });
 
 Deno.test({
