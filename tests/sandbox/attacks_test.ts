@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { createPyodideSandbox, type PyodideSandbox } from "../../sandbox/pyodide_pool.ts";
 import type { RunResult } from "../../sandbox/sandbox.ts";
+import { sandboxFlags } from "../../sandbox/pyodide_assets.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const LIMIT_MS = 2000;
@@ -226,4 +227,47 @@ Deno.test({
   fn: async () => {
     if (shared) await (await shared).close();
   },
+});
+
+test("behind the gate, the sandbox process's own permissions deny the network: zero connections", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  let connections = 0;
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      connections++;
+      conn.close();
+    }
+  })();
+  const dir = await Deno.makeTempDir();
+  try {
+    // JS as a program that got past the gate would run it: in a process with the sandbox's flags.
+    const script = `${dir}/escaped.ts`;
+    await Deno.writeTextFile(
+      script,
+      `const outcomes = [];
+for (const attempt of [
+  () => fetch("http://127.0.0.1:${port}/"),
+  () => Deno.connect({ hostname: "127.0.0.1", port: ${port} }),
+]) {
+  try { await attempt(); outcomes.push("connected"); } catch (e) { outcomes.push(e.name); }
+}
+console.log(JSON.stringify(outcomes));`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [...sandboxFlags(dir + "/"), script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), [
+      "NotCapable",
+      "NotCapable",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(connections, 0);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
 });
