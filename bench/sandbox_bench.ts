@@ -166,7 +166,7 @@ if (import.meta.main) {
   );
   const ours = await sandboxed(cases);
   console.log(
-    `pyodide sandbox (2 processes, a fresh worker per program): ${
+    `pyodide sandbox (2 processes, a sealed interpreter put back after each program): ${
       (tests / ours.seconds).toFixed(0)
     } tests/s (${ours.seconds.toFixed(1)} s, ${ours.passed} passed; pool start ${
       ours.startup.toFixed(1)

@@ -2,11 +2,12 @@
  * Entry point of one sandbox process. Started by the pool as
  * `deno run --allow-read=<asset dir> child.ts <serve|snapshot> <asset dir>`
  * with nothing else allowed. Its main thread never runs untrusted code: it
- * runs each program in a Pyodide worker of its own, sends it one case at a
- * time, keeps the clock (the interrupt at the deadline, `terminate()` after
- * a grace period), checks every reply, and terminates the worker when the
- * program is done. It exits as soon as its stdin closes, so it never
- * outlives the parent.
+ * runs programs in a Pyodide worker whose interpreter is sealed off from JS
+ * and put back after every program (see `child_worker.ts`), sends it one
+ * case at a time, keeps the clock (the interrupt at the deadline,
+ * `terminate()` after a grace period), checks every reply, and replaces the
+ * worker when it could not put its interpreter back. It exits as soon as its
+ * stdin closes, so it never outlives the parent.
  *
  * In `serve` mode it reads JSON-line `ParentMessage`s on stdin (the first
  * one is the key) and writes signed JSON-line `ChildEvent`s on stdout. In
