@@ -221,13 +221,6 @@ f(0)`);
   await honestStillTrue();
 });
 
-Deno.test({
-  name: "attack: close the shared pool",
-  ...opts,
-  fn: async () => {
-    if (shared) await (await shared).close();
-  },
-});
 
 test("behind the gate, the sandbox process's own permissions deny the network: zero connections", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -270,4 +263,12 @@ console.log(JSON.stringify(outcomes));`,
     await accepting.catch(() => {});
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "attack: close the shared pool",
+  ...opts,
+  fn: async () => {
+    if (shared) await (await shared).close();
+  },
 });
