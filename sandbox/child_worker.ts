@@ -430,7 +430,7 @@ function runCase(msg: Extract<WorkerRequest, { op: "case" }>): RunResult {
     };
   }
   result.stdout = decoder.decode(joinBytes(io.out));
-  result.stderr = decoder.decode(joinBytes(io.err));
+  result.stderr = decoder.decode(joinBytes(io.err)) + result.stderr;
   if (io.exceeded) {
     result = { ...result, status: "output_limit", exitCode: null, error: "output limit exceeded" };
   }
@@ -456,7 +456,9 @@ function fatalResult(error: unknown, wallMs: number): RunResult {
   if (!(error instanceof RangeError)) restorable = false;
   if (typeof e?.status === "number") return { ...base, status: "exit", exitCode: e.status };
   if (error instanceof BridgeViolation) {
-    return { ...base, status: "crash", exitCode: null, error: describeFatal(error) };
+    // The program's own doing, like any runtime error (not a failure of the sandbox).
+    const text = describeFatal(error);
+    return { ...base, stderr: text + "\n", status: "exception", exitCode: 1, error: text };
   }
   const message = describeFatal(error);
   if (error instanceof RangeError) {
