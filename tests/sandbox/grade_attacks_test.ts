@@ -67,6 +67,15 @@ collections.Counter.__eq__ = lambda a, b: True
 print(3)`),
     tests: SUM,
   },
+  // Silences print for everyone after it, and leaves a file and a descriptor behind.
+  {
+    response: fence(`import builtins, os
+fd = os.open('/tmp/answer', os.O_CREAT | os.O_WRONLY)
+os.write(fd, b'3')
+builtins.print = lambda *a, **k: None
+builtins.sum = lambda *a: 3`),
+    tests: SUM,
+  },
   // Tests without outputs (the grader once waited forever).
   { response: fence("print(1)"), tests: { inputs: ["1\n"] } },
   // Output that made the APPS float comparison backtrack for a minute.
