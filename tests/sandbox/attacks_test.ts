@@ -50,6 +50,27 @@ function refused(r: RunResult): void {
   assert.doesNotMatch(r.stdout, /reached/);
 }
 
+/** Connections a listener the test owns received while `attempt` ran (and 300 ms after). */
+async function countConnections(attempt: (port: number) => Promise<void>): Promise<number> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  let connections = 0;
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      connections++;
+      conn.close();
+    }
+  })();
+  try {
+    await attempt(port);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return connections;
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+  }
+}
+
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `attack: ${name}`, ...opts, fn });
 
@@ -91,16 +112,7 @@ for (const [route, code] of ROUTES) {
 }
 
 test("the JS realm cannot be reached to make or see a network connection: zero connections", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  let connections = 0;
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      connections++;
-      conn.close();
-    }
-  })();
-  try {
+  const connections = await countConnections(async (port) => {
     refused(await run(`import js\njs.fetch("http://127.0.0.1:${port}/")\nprint("reached")`));
     const sock = await run(`import socket
 try:
@@ -109,13 +121,9 @@ try:
 except BaseException as e:
     print("refused")`);
     assert.notEqual(sock.stdout, "connected\n", JSON.stringify(sock));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(connections, 0);
-    await honestStillTrue();
-  } finally {
-    listener.close();
-    await accepting.catch(() => {});
-  }
+  });
+  assert.equal(connections, 0);
+  await honestStillTrue();
 });
 
 test("records forged on the result device and lines on fd 1 shape only the forger's own result", async () => {
@@ -204,22 +212,14 @@ f(0)`);
 });
 
 test("behind the gate, the sandbox process's own permissions deny the network: zero connections", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  let connections = 0;
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      connections++;
-      conn.close();
-    }
-  })();
   const dir = await Deno.makeTempDir();
   try {
-    // JS as a program that got past the gate would run it: in a process with the sandbox's flags.
-    const script = `${dir}/escaped.ts`;
-    await Deno.writeTextFile(
-      script,
-      `const outcomes = [];
+    const connections = await countConnections(async (port) => {
+      // JS as a program that got past the gate would run it: in a process with the sandbox's flags.
+      const script = `${dir}/escaped.ts`;
+      await Deno.writeTextFile(
+        script,
+        `const outcomes = [];
 for (const attempt of [
   () => fetch("http://127.0.0.1:${port}/"),
   () => Deno.connect({ hostname: "127.0.0.1", port: ${port} }),
@@ -227,21 +227,17 @@ for (const attempt of [
   try { await attempt(); outcomes.push("connected"); } catch (e) { outcomes.push(e.name); }
 }
 console.log(JSON.stringify(outcomes));`,
-    );
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [...sandboxFlags(dir + "/"), script],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), [
-      "NotCapable",
-      "NotCapable",
-    ]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+      );
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [...sandboxFlags(dir + "/"), script],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const outcomes = JSON.parse(new TextDecoder().decode(out.stdout));
+      assert.deepEqual(outcomes, ["NotCapable", "NotCapable"]);
+    });
     assert.equal(connections, 0);
   } finally {
-    listener.close();
-    await accepting.catch(() => {});
     await Deno.remove(dir, { recursive: true });
   }
 });
