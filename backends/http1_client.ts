@@ -17,7 +17,6 @@
 /** Bytes of a response head we accept. */
 const MAX_HEAD_BYTES = 64 * 1024;
 const READ_BYTES = 64 * 1024;
-const CRLF_CRLF = [13, 10, 13, 10];
 
 /** An answer whose head has arrived; its body is read with `read()`. */
 export interface Http1Response {
@@ -204,7 +203,7 @@ class Connection {
     let scanned = 0; // bytes after #start already searched for CRLFCRLF
     for (;;) {
       const from = this.#start + Math.max(0, scanned - 3);
-      const at = indexOfSequence(this.#buffer, CRLF_CRLF, from, this.#end);
+      const at = indexOfBlankLine(this.#buffer, from, this.#end);
       if (at >= 0) {
         const text = LATIN1.decode(this.#buffer.subarray(this.#start, at));
         this.#start = at + 4;
@@ -351,17 +350,12 @@ function parseHead(text: string): Head {
   return { status: code, rawHeaders, framing, keepAlive };
 }
 
-function indexOfSequence(bytes: Uint8Array, seq: number[], from: number, to: number): number {
-  for (let i = bytes.indexOf(seq[0], from); i >= 0 && i + seq.length <= to;) {
-    let match = true;
-    for (let k = 1; k < seq.length; k++) {
-      if (bytes[i + k] !== seq[k]) {
-        match = false;
-        break;
-      }
+/** Where the first CRLFCRLF in `bytes[from, to)` starts, or -1. */
+function indexOfBlankLine(bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 3 < to; i++) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) {
+      return i;
     }
-    if (match) return i;
-    i = bytes.indexOf(seq[0], i + 1);
   }
   return -1;
 }
