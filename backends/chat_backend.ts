@@ -36,6 +36,7 @@ import { buildChatBody, type ChatBodyOptions } from "./chat_body.ts";
 import { type AssembledChoices, ChoiceAccumulator } from "./choice_accumulator.ts";
 import { type ChatRequestOptions, postChat, streamChat } from "./chat_request.ts";
 import { chooseTransport, type Transport } from "./transport.ts";
+import { checkHeaderLines } from "./http1_client.ts";
 import type { AttemptOutcome } from "./auto_concurrency.ts";
 import { type ConcurrencyLevel, type ConcurrencyReport, InFlightControl } from "./in_flight.ts";
 import { type Endpoint, EndpointPool, type RoutingStrategy } from "./endpoint_pool.ts";
@@ -108,6 +109,7 @@ export class ChatBackend implements Backend {
       ...config.headers,
       ...(config.apiKey !== undefined ? { authorization: `Bearer ${config.apiKey}` } : {}),
     };
+    checkHeaderLines(this.#headers);
     this.#transport = chooseTransport(config.info.baseUrls, config);
   }
 

@@ -59,9 +59,9 @@ export class Http1Client {
     signal.throwIfAborted();
     if (this.#closed) throw new Error("The HTTP client is closed");
     const origin = url.host;
-    let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${origin}\r\n`;
-    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-    head += `content-length: ${body.length}\r\n\r\n`;
+    const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${origin}\r\n${
+      headerLines(headers)
+    }content-length: ${body.length}\r\n\r\n`;
     const request = joinBytes(ENCODER.encode(head), body);
     for (let attempt = 0;; attempt++) {
       const pooled = attempt === 0 ? this.#idle.get(origin)?.pop() : undefined;
@@ -105,6 +105,37 @@ export class Http1Client {
 
 const ENCODER = new TextEncoder();
 const LATIN1 = new TextDecoder("latin1");
+const HEADER_LINES = new WeakMap<Record<string, string>, string>();
+
+/**
+ * Checks that `headers` can be sent (by this client or `fetch`).
+ *
+ * @throws {TypeError} for a name or value that would break the request
+ * (a line break, a control character).
+ */
+export function checkHeaderLines(headers: Record<string, string>): void {
+  headerLines(headers);
+}
+
+/** `headers` as request lines, checked and built once per headers object. */
+function headerLines(headers: Record<string, string>): string {
+  let lines = HEADER_LINES.get(headers);
+  if (lines !== undefined) return lines;
+  lines = "";
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      throw new TypeError(`Invalid HTTP header name "${name}"`);
+    }
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new TypeError(
+        `Invalid value of HTTP header "${name}": it holds a line break or control character`,
+      );
+    }
+    lines += `${name}: ${value.trim()}\r\n`;
+  }
+  HEADER_LINES.set(headers, lines);
+  return lines;
+}
 
 interface Head {
   status: number;

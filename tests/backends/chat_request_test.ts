@@ -261,3 +261,16 @@ Deno.test("requests carry JSON headers, the key only when there is one, and reus
     await server.close();
   }
 });
+
+Deno.test("a key or header with a line break is refused before anything is sent", async () => {
+  for (const args of [{ api_key: "sk-1\r\nx-evil: 1" }, { api_key: "sk-\u0000" }]) {
+    await assert.rejects(
+      createBackend("vllm", "m", { base_url: "http://127.0.0.1:9/v1", ...args }),
+      /Invalid value of HTTP header "authorization": it holds a line break or control character/,
+    );
+  }
+  await assert.rejects(
+    createBackend("openai", "m", { base_url: "http://127.0.0.1:9/v1", organization: "a\nb" }),
+    /HTTP header "OpenAI-Organization"/,
+  );
+});
