@@ -15,9 +15,10 @@
  * minutes; `timeoutMs`, when set, caps a whole attempt.
  *
  * The hot path costs little per request: the body is serialized once
- * (retries resend the same string), headers are built once per backend,
- * and chunks go straight into the accumulator. Figures are in
- * `bench/concurrency_bench.ts`'s closing note in the README.
+ * (retries resend the same string), headers are checked and built once per
+ * backend, chunks go straight into the accumulator, and plain `http:`
+ * servers are reached over `http1_client.ts`. `bench/concurrency_bench.ts`
+ * measures it against plain `fetch`.
  *
  * @module
  */

@@ -1,7 +1,6 @@
 /**
- * Turns an HTTP error response body of the Ray dashboard's Serve REST API
- * into one readable line (chat errors come decoded by the `openai` client). Servers disagree
- * on the shape: OpenAI and vLLM >= 0.10.1 nest `{"error": {"message"}}`, older
+ * Turns an HTTP error response body (of a chat server or the Ray dashboard's
+ * Serve REST API) into one readable line. Servers disagree on the shape: OpenAI and vLLM >= 0.10.1 nest `{"error": {"message"}}`, older
  * vLLM sends a flat `{"object": "error", "message"}`, vLLM's auth middleware
  * sends `{"error": "Unauthorized"}`, and Ray answers in plain text.
  *

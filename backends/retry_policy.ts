@@ -1,8 +1,7 @@
 /**
- * When to retry a failed chat request and how long to wait first. The
- * `openai` client has the same rules but runs its retries inside one call
- * to one base URL; `chat_backend.ts` turns them off and retries with these,
- * so that a retry can move to another server and be counted for the run.
+ * When to retry a failed chat request and how long to wait first: the rules
+ * of OpenAI's own clients, applied by `chat_backend.ts` so that a retry can
+ * move to another server and be counted for the run.
  *
  * Retried: connection errors, timeouts, 408, 409, 429 (except
  * `insufficient_quota`, which more waiting cannot fix) and every 5xx. A
