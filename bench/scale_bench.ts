@@ -102,6 +102,7 @@ const dir = values.keep ?? await Deno.makeTempDir({ prefix: "skyeval_scale_" });
 await Deno.mkdir(dir, { recursive: true });
 const server = await startOpenAIServer({
   answer: (req) => answerFor(req.messages.at(-1)?.content ?? ""),
+  recordRequests: false,
 });
 try {
   await writeDataset(`${dir}/rows.jsonl`);
