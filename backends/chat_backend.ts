@@ -38,6 +38,7 @@ import { type AssembledChoices, ChoiceAccumulator } from "./choice_accumulator.t
 import { type ChatRequestOptions, postChat, streamChat } from "./chat_request.ts";
 import { chooseTransport, type Transport } from "./transport.ts";
 import { checkHeaderLines } from "./http1_client.ts";
+import { VERSION } from "../version.ts";
 import type { AttemptOutcome } from "./auto_concurrency.ts";
 import { type ConcurrencyLevel, type ConcurrencyReport, InFlightControl } from "./in_flight.ts";
 import { type Endpoint, EndpointPool, type RoutingStrategy } from "./endpoint_pool.ts";
@@ -107,6 +108,7 @@ export class ChatBackend implements Backend {
     this.#headers = {
       "content-type": "application/json",
       accept: "application/json",
+      "user-agent": `skyeval/${VERSION}`,
       ...config.headers,
       ...(config.apiKey !== undefined ? { authorization: `Bearer ${config.apiKey}` } : {}),
     };

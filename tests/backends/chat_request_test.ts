@@ -253,6 +253,7 @@ Deno.test("requests carry JSON headers, the key only when there is one, and reus
     });
     const [keyless, keyed] = [server.requestHeaders[0], server.requestHeaders[20]];
     assert.equal(keyless.get("content-type"), "application/json");
+    assert.match(keyless.get("user-agent") ?? "", /^skyeval\/\d+\.\d+\.\d+/);
     assert.equal(keyless.get("authorization"), null);
     assert.equal(keyed.get("authorization"), "Bearer sk-1");
     assert.equal(server.requests.length, 40);
@@ -273,4 +274,19 @@ Deno.test("a key or header with a line break is refused before anything is sent"
     createBackend("openai", "m", { base_url: "http://127.0.0.1:9/v1", organization: "a\nb" }),
     /HTTP header "OpenAI-Organization"/,
   );
+});
+
+Deno.test("a long answer, far larger than one read, arrives whole streamed and unstreamed", async () => {
+  const long = Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(" ");
+  const server = await startOpenAIServer({ answer: () => long });
+  try {
+    for (const stream of [true, false]) {
+      await withBackend(server.url, { stream }, async (backend) => {
+        const result = await backend.generate({ ...question, n: 2 });
+        assert.deepEqual(result.completions.map((c) => c.text), [long, long], `stream=${stream}`);
+      });
+    }
+  } finally {
+    await server.close();
+  }
 });
