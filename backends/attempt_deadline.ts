@@ -1,9 +1,10 @@
 /**
  * The deadlines of one chat attempt as one abort signal: the request's own
- * signal, an idle timeout for a streamed answer (reset by every chunk, one
- * timer re-armed only when it fires) and an optional cap on the whole
- * attempt. Linked with listeners, not `AbortSignal.any`, whose bookkeeping
- * shows at thousands of requests per second.
+ * signal, an idle timeout for a streamed answer (moved on by every chunk)
+ * and an optional cap on the whole attempt. The deadlines of all attempts
+ * share one timer, armed for the earliest and re-armed when it fires: a
+ * timer set and cleared per attempt showed at thousands of requests per
+ * second. Linked with listeners, not `AbortSignal.any`, for the same reason.
  *
  * @module
  */
@@ -16,12 +17,50 @@ export interface DeadlineSettings {
   timeoutMs?: number;
 }
 
+/** One timer for the deadlines of every attempt in flight. */
+class DeadlineClock {
+  #watched = new Set<AttemptDeadline>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedFor = Infinity;
+
+  watch(deadline: AttemptDeadline): void {
+    this.#watched.add(deadline);
+    if (deadline.due < this.#armedFor) this.#arm(deadline.due);
+  }
+
+  unwatch(deadline: AttemptDeadline): void {
+    if (!this.#watched.delete(deadline) || this.#watched.size > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
+  }
+
+  #arm(due: number): void {
+    clearTimeout(this.#timer);
+    this.#armedFor = due;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, due - performance.now()));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const deadline of this.#watched) {
+      if (!deadline.check(now)) next = Math.min(next, deadline.due);
+    }
+    if (next < Infinity) this.#arm(next);
+  }
+}
+
+const CLOCK = new DeadlineClock();
+
 /** The request's signal and the two deadlines of one attempt, as one abort signal. */
 export class AttemptDeadline {
   readonly #controller = new AbortController();
   readonly #idleMs: number | null;
-  readonly #totalTimer: ReturnType<typeof setTimeout> | undefined;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timeoutMs: number | undefined;
+  readonly #endsAt: number;
   #lastHeard = performance.now();
   #unlink: () => void;
   /** Which deadline fired, for the message. */
@@ -30,40 +69,46 @@ export class AttemptDeadline {
   constructor(settings: DeadlineSettings, request: AbortSignal) {
     this.#unlink = linkAbort(this.#controller, [request]);
     this.#idleMs = settings.idleMs;
-    if (settings.timeoutMs !== undefined) {
-      this.#totalTimer = setTimeout(
-        () => this.#expire(`timed out after ${seconds(settings.timeoutMs!)}`),
-        settings.timeoutMs,
-      );
-    }
-    if (this.#idleMs !== null) this.#armIdle(this.#idleMs);
+    this.#timeoutMs = settings.timeoutMs;
+    this.#endsAt = settings.timeoutMs === undefined
+      ? Infinity
+      : this.#lastHeard + settings.timeoutMs;
+    if (this.due < Infinity) CLOCK.watch(this);
   }
 
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
-  /** Bytes arrived: the idle clock starts again (one timer, re-armed only when it fires). */
+  /** When the next deadline falls (`performance.now()` time). */
+  get due(): number {
+    return Math.min(
+      this.#idleMs === null ? Infinity : this.#lastHeard + this.#idleMs,
+      this.#endsAt,
+    );
+  }
+
+  /** Bytes arrived: the idle clock starts again. */
   heard(): void {
     this.#lastHeard = performance.now();
   }
 
-  #armIdle(ms: number): void {
-    this.#idleTimer = setTimeout(() => {
-      const idleMs = this.#idleMs!;
-      const left = this.#lastHeard + idleMs - performance.now();
-      if (left > 0) this.#armIdle(left);
-      else this.#expire(`was silent for ${seconds(idleMs)} (idle_timeout)`);
-    }, ms);
+  /** Expires the attempt if a deadline has passed at `now`; whether it did. */
+  check(now: number): boolean {
+    if (now >= this.#endsAt) this.#expire(`timed out after ${seconds(this.#timeoutMs!)}`);
+    else if (this.#idleMs !== null && now >= this.#lastHeard + this.#idleMs) {
+      this.#expire(`was silent for ${seconds(this.#idleMs)} (idle_timeout)`);
+    } else return false;
+    return true;
   }
 
   clear(): void {
-    clearTimeout(this.#idleTimer);
-    clearTimeout(this.#totalTimer);
+    CLOCK.unwatch(this);
     this.#unlink();
   }
 
   #expire(what: string): void {
+    CLOCK.unwatch(this);
     this.expired ??= what;
     this.#controller.abort(new DOMException(what, "TimeoutError"));
   }

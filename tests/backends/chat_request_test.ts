@@ -290,3 +290,38 @@ Deno.test("a long answer, far larger than one read, arrives whole streamed and u
     await server.close();
   }
 });
+
+/** A stream that sends a word every `gapMs`, `words` times, then finishes. */
+function tricklingStream(words: number, gapMs: number): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (let i = 0; i < words; i++) {
+        controller.enqueue(encoder.encode(`data: ${chunk({ content: `w${i} ` })}\n\n`));
+        await new Promise((resolve) => setTimeout(resolve, gapMs));
+      }
+      controller.enqueue(encoder.encode(`data: ${chunk({}, "stop")}\n\ndata: [DONE]\n\n`));
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+}
+
+Deno.test("the idle timeout ends a silent stream, not a slow live one, for attempts side by side", async () => {
+  // Live: a word every 0.1 s for 3 s, longer in all than its 2.5 s idle timeout.
+  // Silent: one word, then 5 s of silence, against 0.4 s: due well before the live one's.
+  await withServer(() => tricklingStream(30, 100), async (liveUrl) => {
+    await withServer(() => tricklingStream(1, 5_000), async (silentUrl) => {
+      await withBackend(liveUrl, { idle_timeout: 2.5 }, async (live) => {
+        await withBackend(silentUrl, { idle_timeout: 0.4, max_retries: 0 }, async (silent) => {
+          const kept = live.generate(question);
+          const started = performance.now();
+          await assert.rejects(silent.generate(question), /was silent for 0\.4 s \(idle_timeout\)/);
+          const waited = performance.now() - started;
+          assert.ok(waited < 2_400, `cut at its own deadline, not the live one's: ${waited} ms`);
+          assert.match((await kept).completions[0].text, /^w0 w1 .*w29 $/);
+        });
+      });
+    });
+  });
+});
