@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
-import { formatOfName, readDataFile, streamJsonlRows } from "./data_file.ts";
+import { type DataFormat, formatOfName, readDataFile, streamJsonlRows } from "./data_file.ts";
+import { streamParquetRows } from "./parquet.ts";
 import { DatasetError } from "./errors.ts";
 
 /** Rows, content hash and absolute path of a local `.jsonl`, `.json`, `.parquet`, `.csv` or `.arrow`. */
@@ -57,15 +58,34 @@ export interface StreamedDataset {
    * The rows, in file order, read afresh on each call; every byte read is
    * also given to `feed`. Failures are `DatasetError`s.
    */
-  rows(feed?: (chunk: Uint8Array) => void): AsyncGenerator<Record<string, unknown>>;
+  rows(feed?: (chunk: Uint8Array) => void): AsyncGenerator<Row>;
 }
 
+type Row = Record<string, unknown>;
+
+/** Row readers of the formats read row by row, each given every byte read (for hashing). */
+const STREAMED: Partial<
+  Record<DataFormat, (path: string, feed?: (chunk: Uint8Array) => void) => AsyncGenerator<Row>>
+> = {
+  jsonl: streamJsonlRows,
+  // Row groups are read where they lie; the bytes are hashed in one pass first.
+  parquet: async function* (path, feed) {
+    if (feed) {
+      const file = await Deno.open(path, { read: true });
+      for await (const chunk of file.readable) feed(chunk);
+    }
+    yield* streamParquetRows(path);
+  },
+};
+
 /**
- * A local JSON Lines file as a row stream; null for other formats (they
- * are loaded whole with `loadLocalFile`).
+ * A local JSON Lines or Parquet file as a row stream; null for other
+ * formats (they are loaded whole with `loadLocalFile`).
  */
 export function streamLocalFile(path: string): StreamedDataset | null {
-  if (formatOfName(path) !== "jsonl") return null;
+  const format = formatOfName(path);
+  const read = format && STREAMED[format];
+  if (!read) return null;
   const prefix = `Cannot read dataset "${path}"`;
   const absolute = isAbsolute(path) ? path : resolve(path);
   return {
@@ -73,7 +93,7 @@ export function streamLocalFile(path: string): StreamedDataset | null {
     files: [absolute],
     async *rows(feed) {
       try {
-        yield* streamJsonlRows(absolute, feed);
+        yield* read(absolute, feed);
       } catch (error) {
         throw readFailure(prefix, error);
       }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Compressors } from "npm:hyparquet@1.33.0";
+import type { AsyncBuffer, Compressors } from "npm:hyparquet@1.33.0";
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
 import { toPlainRow } from "./plain_values.ts";
 
@@ -42,6 +42,67 @@ export async function parseParquetRows(bytes: Uint8Array): Promise<Record<string
     throw new SyntaxError(`unreadable Parquet (${(error as Error).message})`);
   }
   return rows.map(toPlainRow);
+}
+
+/**
+ * The rows of a Parquet file on disk, one row group at a time: memory holds
+ * one group's rows, never the file. The same rows as `parseParquetRows`.
+ * Throws `SyntaxError` when the file is not readable Parquet.
+ */
+export async function* streamParquetRows(path: string): AsyncGenerator<Record<string, unknown>> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const buffer = fileBuffer(file);
+    const ends = new Uint8Array(await buffer.slice(0, Math.min(4, buffer.byteLength)));
+    const tail = new Uint8Array(await buffer.slice(Math.max(0, buffer.byteLength - 4)));
+    const magic = new Uint8Array(12);
+    magic.set(ends, 0);
+    magic.set(tail, 8);
+    if (buffer.byteLength < 12 || !looksLikeParquet(magic)) {
+      throw new SyntaxError("not a Parquet file (no PAR1 magic)");
+    }
+    const { parquetMetadataAsync, parquetReadObjects } = await import("npm:hyparquet@1.33.0");
+    const unreadable = (error: unknown) =>
+      new SyntaxError(`unreadable Parquet (${(error as Error).message})`);
+    const metadata = await parquetMetadataAsync(buffer).catch((error) => {
+      throw unreadable(error);
+    });
+    let rowStart = 0;
+    for (const group of metadata.row_groups) {
+      const rowEnd = rowStart + Number(group.num_rows);
+      const rows = await parquetReadObjects({
+        file: buffer,
+        metadata,
+        rowStart,
+        rowEnd,
+        compressors: PARQUET_COMPRESSORS,
+      }).catch((error) => {
+        throw unreadable(error);
+      });
+      for (const row of rows) yield toPlainRow(row);
+      rowStart = rowEnd;
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** An open file as hyparquet's `AsyncBuffer`; each slice is read at once, so slices never interleave. */
+function fileBuffer(file: Deno.FsFile): AsyncBuffer {
+  const byteLength = file.statSync().size;
+  return {
+    byteLength,
+    slice(start: number, end = byteLength): ArrayBuffer {
+      const bytes = new Uint8Array(Math.max(0, end - start));
+      file.seekSync(start, Deno.SeekMode.Start);
+      for (let filled = 0; filled < bytes.length;) {
+        const read = file.readSync(bytes.subarray(filled));
+        if (read === null) throw new SyntaxError("unreadable Parquet (the file ended early)");
+        filled += read;
+      }
+      return bytes.buffer;
+    },
+  };
 }
 
 /** Decodes one raw LZ4 block (no frame) of known decompressed size. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { DatasetError, loadDataset } from "../../datasets/mod.ts";
+import { DatasetError, loadDataset, streamLocalFile } from "../../datasets/mod.ts";
 import { parseCsvRecords, parseCsvRows } from "../../datasets/csv.ts";
 import { arrowBytes, parquetBytes, toJsonl } from "../support/dataset_fixtures.ts";
 import { testdataJsonl } from "../support/testdata.ts";
@@ -120,6 +120,47 @@ Deno.test("loadDataset() reads Parquet with BigInt, dates, lists and structs as 
   });
   await withFile("broken.parquet", bytes.slice(0, bytes.length - 9), async (path) => {
     await assert.rejects(() => loadDataset({ kind: "file", path }), /not a Parquet file/);
+  });
+});
+
+Deno.test("streamLocalFile() reads Parquet a row group at a time: the rows and hash loadDataset() gives", async () => {
+  const ids = Array.from({ length: 2500 }, (_, i) => i);
+  const bytes = parquetBytes({
+    id: ids.map(BigInt),
+    problem: ids.map((i) => `What is ${i} + ${i}?`),
+    meta: ids.map((i) => ({ level: i % 5, tags: i % 2 ? ["odd"] : [] })),
+  }, { rowGroupSize: 1000 });
+  await withFile("t.parquet", bytes, async (path) => {
+    const loaded = await loadDataset({ kind: "file", path });
+    const streamed = streamLocalFile(path)!;
+    const hash = createHash("sha256");
+    const rows = await Array.fromAsync(streamed.rows((chunk) => hash.update(chunk)));
+    assert.equal(rows.length, 2500);
+    assert.deepEqual(rows, loaded.rows);
+    assert.equal(hash.digest("hex"), loaded.contentHash);
+    assert.deepEqual(rows[2499], {
+      id: 2499,
+      problem: "What is 2499 + 2499?",
+      meta: { level: 4, tags: ["odd"] },
+    });
+  });
+  for (
+    const [name, broken] of [["cut", bytes.slice(0, bytes.length - 9)], ["torn", bytes.slice(0, 8)]]
+  ) {
+    await withFile(`${name}.parquet`, broken as Uint8Array, async (path) => {
+      await assert.rejects(
+        () => Array.fromAsync(streamLocalFile(path)!.rows()),
+        (error: Error) =>
+          error instanceof DatasetError &&
+          error.message.startsWith(`Cannot read dataset "${path}"`) &&
+          /not a Parquet file/.test(error.message),
+      );
+    });
+  }
+  const corrupt = bytes.slice();
+  corrupt.fill(7, 100, 400);
+  await withFile("corrupt.parquet", corrupt, async (path) => {
+    await assert.rejects(() => Array.fromAsync(streamLocalFile(path)!.rows()), DatasetError);
   });
 });
 

@@ -16,10 +16,15 @@ export function toJsonl(rows: Record<string, unknown>[]): string {
 /**
  * A Parquet file holding `columns` (name to values, types guessed by hyparquet-writer
  * unless given). `codec` defaults to SNAPPY, as pyarrow writes; `ZSTD` is supported too.
+ * `rowGroupSize` splits the rows into groups of that many.
  */
 export function parquetBytes(
   columns: Record<string, unknown[]>,
-  options: { codec?: "SNAPPY" | "ZSTD" | "UNCOMPRESSED"; types?: Record<string, string> } = {},
+  options: {
+    codec?: "SNAPPY" | "ZSTD" | "UNCOMPRESSED";
+    types?: Record<string, string>;
+    rowGroupSize?: number;
+  } = {},
 ): Uint8Array {
   const columnData = Object.entries(columns).map(([name, data]) => ({
     name,
@@ -29,6 +34,7 @@ export function parquetBytes(
   const buffer = parquetWriteBuffer({
     columnData,
     codec: options.codec ?? "SNAPPY",
+    ...(options.rowGroupSize ? { rowGroupSize: options.rowGroupSize } : {}),
     compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdCompressSync(input)) },
   });
   return new Uint8Array(buffer);
