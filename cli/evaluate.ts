@@ -397,7 +397,7 @@ function reportGeneration(io: CommandIO, backend: Backend): void {
 }
 
 /**
- * The samples of a run: a local JSON Lines or Parquet file of a task that
+ * The samples of a run: a local JSON Lines, CSV or Parquet file of a task that
  * keeps rows as they are is streamed (it may be larger than memory);
  * anything else is loaded whole.
  */

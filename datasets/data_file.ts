@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { looksLikeArrow, parseArrowRows } from "./arrow.ts";
-import { parseCsvRows } from "./csv.ts";
+import { CsvRecordReader, CsvTable, parseCsvRows } from "./csv.ts";
 import { JsonlReader, parseJsonRows } from "./json_rows.ts";
 import { concatBytes } from "../core/bytes.ts";
 import { parseParquetRows } from "./parquet.ts";
@@ -91,6 +91,44 @@ export async function* streamJsonlRows(
     feed?.(chunk);
     yield* reader.push(chunk);
   }
+  yield* reader.finish();
+}
+
+/**
+ * The rows of a CSV file, never held whole: a first pass reads the header
+ * and learns each column's type, a second builds the rows (as
+ * `parseCsvRows` would). The second pass's bytes are given to `feed`.
+ * Malformed CSV throws `SyntaxError`.
+ */
+export async function* streamCsvRows(
+  path: string,
+  feed?: (chunk: Uint8Array) => void,
+): AsyncGenerator<Record<string, unknown>> {
+  let table: CsvTable | undefined;
+  for await (const record of csvRecords(path)) {
+    if (table) table.check(record);
+    else table = new CsvTable(record);
+  }
+  table ??= new CsvTable(undefined);
+  let header = true;
+  for await (const record of csvRecords(path, feed)) {
+    if (header) header = false;
+    else if (record.length > 1 || record[0] !== "") yield table.row(record);
+  }
+}
+
+async function* csvRecords(
+  path: string,
+  feed?: (chunk: Uint8Array) => void,
+): AsyncGenerator<string[]> {
+  const reader = new CsvRecordReader();
+  const decoder = new TextDecoder();
+  const file = await Deno.open(path, { read: true });
+  for await (const chunk of file.readable) {
+    feed?.(chunk);
+    yield* reader.push(decoder.decode(chunk, { stream: true }));
+  }
+  yield* reader.push(decoder.decode());
   yield* reader.finish();
 }
 

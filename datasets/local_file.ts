@@ -5,7 +5,13 @@
  */
 import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
-import { type DataFormat, formatOfName, readDataFile, streamJsonlRows } from "./data_file.ts";
+import {
+  type DataFormat,
+  formatOfName,
+  readDataFile,
+  streamCsvRows,
+  streamJsonlRows,
+} from "./data_file.ts";
 import { streamParquetRows } from "./parquet.ts";
 import { DatasetError } from "./errors.ts";
 
@@ -68,6 +74,7 @@ const STREAMED: Partial<
   Record<DataFormat, (path: string, feed?: (chunk: Uint8Array) => void) => AsyncGenerator<Row>>
 > = {
   jsonl: streamJsonlRows,
+  csv: streamCsvRows,
   // Row groups are read where they lie; the bytes are hashed in one pass first.
   parquet: async function* (path, feed) {
     if (feed) {
@@ -79,7 +86,7 @@ const STREAMED: Partial<
 };
 
 /**
- * A local JSON Lines or Parquet file as a row stream; null for other
+ * A local JSON Lines, CSV or Parquet file as a row stream; null for other
  * formats (they are loaded whole with `loadLocalFile`).
  */
 export function streamLocalFile(path: string): StreamedDataset | null {
