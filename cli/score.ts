@@ -88,7 +88,7 @@ export async function runScore(args: string[], io: CommandIO): Promise<number> {
     ? new Set(flags.ids.split(",").map((s) => s.trim()).filter(Boolean))
     : null;
   if (wanted) {
-    const known = fromSkyThought ? await resultIds(resultsPath) : saved;
+    const known = fromSkyThought ? await resultIds(resultsPath, wanted) : saved;
     const missing = [...wanted].filter((id) => !known.has(id));
     if (missing.length) throw new UsageError(`--ids not in this run: ${missing.join(", ")}`);
   }
@@ -242,10 +242,10 @@ async function* resultEntries(path: string): AsyncGenerator<JsonObjectEntry> {
   }
 }
 
-/** The `_index` values of a `results.json`. */
-async function resultIds(path: string): Promise<Set<string>> {
+/** Which of the `wanted` ids a `results.json` holds. */
+async function resultIds(path: string, wanted: ReadonlySet<string>): Promise<Set<string>> {
   const ids = new Set<string>();
-  for await (const entry of resultEntries(path)) ids.add(entry.key);
+  for await (const entry of resultEntries(path)) if (wanted.has(entry.key)) ids.add(entry.key);
   return ids;
 }
 

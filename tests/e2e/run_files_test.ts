@@ -145,6 +145,9 @@ Deno.test("score works on a SkyThought run folder holding only results.json, wit
     await Deno.mkdir(runDir);
     await Deno.writeTextFile(`${runDir}/results.json`, JSON.stringify(results));
     try {
+      const unknown = await runCli(["score", "--run-dir", runDir, "--ids", "1,7,x"]);
+      assertEquals(unknown.code, 2, unknown.stderr);
+      assertEquals(unknown.stderr.trim().split("\n").at(-1), "error: --ids not in this run: 7, x");
       const run = await runCli([
         "score",
         "--run-dir",
