@@ -10,6 +10,7 @@
 import { BackendError } from "./backend.ts";
 import type { AttemptDeadline } from "./attempt_deadline.ts";
 import { ErrorInAnswer, HttpStatusError } from "./chat_request.ts";
+import { oneLine } from "./error_body.ts";
 import { ConnectionError } from "./transport.ts";
 import { isRetryableStatus } from "./retry_policy.ts";
 
@@ -79,9 +80,4 @@ function rootCause(error: unknown): string {
   while (inner instanceof Error && inner.cause !== undefined) inner = inner.cause;
   const message = inner instanceof Error ? inner.message : String(inner);
   return message.replace(/^error sending request for url \([^)]*\): /, "");
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 500 ? `${line.slice(0, 500)}...` : line;
 }

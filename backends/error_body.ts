@@ -52,7 +52,8 @@ export function decodeErrorBody(body: string): DecodedErrorBody {
   return { message: oneLine(body) || "(no body)", code: null };
 }
 
-function oneLine(text: string): string {
+/** `text` on one line, whitespace runs as one space, cut at 500 characters. */
+export function oneLine(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS)}...` : line;
 }
