@@ -52,6 +52,9 @@ function rules(ownOutput: (fd: number) => boolean): Map<string, Rule> {
     "__syscall_fstatfs64",
     "__syscall_fadvise64",
     "__syscall_poll",
+    // Pyodide's socket hooks under poll and fcntl: they act only on sockets, which cannot be made.
+    "_maybe_poll_async",
+    "_try_fcntl64",
     "__syscall_getuid32_js",
     // The worker puts the working directory back after each program.
     "__syscall_chdir",

@@ -38,6 +38,7 @@ interface Pyodide {
   setStdout(options: { write(buffer: Uint8Array): number }): void;
   setStderr(options: { write(buffer: Uint8Array): number }): void;
   makeMemorySnapshot(): Uint8Array;
+  _module: { HEAPU8: Uint8Array };
   FS: {
     writeFile(path: string, data: string | Uint8Array): void;
     mkdirTree(path: string): void;
@@ -202,6 +203,12 @@ async function boot(msg: Extract<WorkerRequest, { op: "init" }>): Promise<void> 
   );
   resultFd = py.FS.streams.findIndex((stream) => stream?.path === RESULT_DEVICE);
   if (resultFd < 3) throw new Error("the harness did not open the result device");
+  // The default TTYs read the process's own stdin (the parent's control pipe): no program may open them.
+  for (const tty of ["/dev/tty", "/dev/tty1"]) {
+    if (py.FS.analyzePath(tty).exists) py.FS.unlink(tty);
+  }
+  // The scratch files exist from the start, so their nodes stay the same from program to program.
+  for (const path of [STDIN_FILE, PROGRAM_FILE]) py.FS.writeFile(path, "");
   command = runtime.malloc(COMMAND_BYTES);
   pristine = seal();
 }
@@ -236,11 +243,13 @@ function restore(): string | undefined {
   if (gate.spent !== undefined) return `the program called ${gate.spent}`;
   if (wroteFiles) return "the program came with files";
   if (runtime.__indirect_function_table.length !== pristine.tableLength) return "the table changed";
+  // A stack overflow inside a memory grow can leave the runtime's views on the old buffer.
+  if (py._module.HEAPU8.buffer !== runtime.memory.buffer) {
+    return "the runtime's memory views are stale";
+  }
   const heap = new Uint8Array(runtime.memory.buffer);
   if (heap.length - pristine.memory.length > MAX_KEPT_GROWTH_BYTES) return "memory grew";
-  for (const path of [STDIN_FILE, PROGRAM_FILE]) {
-    if (py.FS.analyzePath(path).exists) py.FS.unlink(path);
-  }
+  for (const path of [STDIN_FILE, PROGRAM_FILE]) py.FS.writeFile(path, "");
   const streams = py.FS.streams;
   for (let fd = 0; fd < streams.length; fd++) {
     const stream = streams[fd];
@@ -321,7 +330,7 @@ function setProgram(code: string, files: Record<string, string>): void {
   }
   py.FS.writeFile(PROGRAM_FILE, code);
   const { record, error } = callHarness(SET_PROGRAM);
-  if (py.FS.analyzePath(PROGRAM_FILE).exists) py.FS.unlink(PROGRAM_FILE);
+  py.FS.writeFile(PROGRAM_FILE, "");
   if (error !== undefined) {
     dead = true;
     compileError = describeFatal(error);
@@ -434,12 +443,15 @@ function runCase(msg: Extract<WorkerRequest, { op: "case" }>): RunResult {
   if (io.exceeded) {
     result = { ...result, status: "output_limit", exitCode: null, error: "output limit exceeded" };
   }
+  const overLimit = heapTop() > msg.memoryLimitBytes;
   if (
-    heapTop() > msg.memoryLimitBytes &&
+    overLimit &&
     (result.status === "ok" || result.status === "exit" || result.status === "exception")
   ) {
     result = { ...result, status: "memory_limit", exitCode: null, error: "MemoryError" };
   }
+  // The heap top never comes down: the next case must start from the sealed interpreter.
+  if (overLimit || result.status === "memory_limit") dead = true;
   return result;
 }
 

@@ -43,7 +43,7 @@ export const WARM_MODULES = [
 
 /** The harness module source. */
 export const HARNESS_SOURCE = String.raw`
-import builtins, io, json, os, random, sys, time, traceback
+import atexit, builtins, io, json, os, random, sys, time, traceback
 
 HOME = os.getcwd()
 _RECURSION_LIMIT = sys.getrecursionlimit()
@@ -122,6 +122,12 @@ def run_case():
         try:
             exec(_program, namespace)
         finally:
+            # As at interpreter exit: the program's atexit handlers (a fast-output template's flush).
+            try:
+                atexit._run_exitfuncs()
+            except BaseException:
+                pass
+            atexit._clear()
             # As at interpreter exit: flush whatever sys.stdout is now (a program's fast-IO wrapper).
             for stream in (sys.stdout, stdout, stderr):
                 try:

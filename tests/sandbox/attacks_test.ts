@@ -201,6 +201,18 @@ os.dup2(os.open('/tmp/leak', os.O_RDONLY), 1)`);
   assert.equal(fds.stdout, again.stdout);
 });
 
+test("reading a TTY cannot reach the sandbox process's own stdin", async () => {
+  const r = await run(`import os
+for tty in ("/dev/tty", "/dev/tty1", "/dev/console"):
+    try:
+        print(tty, os.read(os.open(tty, os.O_RDONLY), 4000))
+    except OSError as e:
+        print(tty, e.errno)`);
+  assert.equal(r.status, "ok", JSON.stringify(r));
+  assert.doesNotMatch(r.stdout, /b'/);
+  await honestStillTrue();
+});
+
 test("deep recursion ends its own program only", async () => {
   const r = await run(`import sys
 sys.setrecursionlimit(10 ** 7)

@@ -108,6 +108,22 @@ export function registerSandboxConformance(
     await stillWorks();
   });
 
+  test("run() runs atexit handlers and select() on stdin as CPython does at exit", async () => {
+    const r = await run(
+      `import atexit, io, os, select, sys
+buffer = io.StringIO()
+sys.stdout = buffer
+atexit.register(lambda: sys.__stdout__.write(buffer.getvalue()))
+os.set_blocking(0, True)
+print(bool(select.select([sys.stdin], [], [], 0)[0]), input())`,
+      { stdin: "x\n" },
+    );
+    assert.equal(r.status, "ok", JSON.stringify(r));
+    assert.equal(r.stdout, "True x\n");
+    const next = await run("print(1)");
+    assert.equal(next.stdout, "1\n", "atexit handlers do not outlive their program");
+  });
+
   test("run() clamps a time limit past 2^31 ms instead of wrapping it", async () => {
     const r = await run("import time\ntime.sleep(0.2)\nprint('slept')", { timeLimitMs: 2 ** 32 });
     assert.equal(r.status, "ok", JSON.stringify(r));
@@ -347,6 +363,19 @@ raise RuntimeError(out)`,
     });
     assert.deepEqual(results.map((r) => r.status), ["ok", "timeout", "timeout", "ok"]);
     assert.equal(results[3].stdout, "3\n");
+  }, noBatch);
+
+  test("runBatch() judges each input's memory on its own", async () => {
+    const sb = await sandbox();
+    assert.ok(sb.runBatch, "the sandbox has no runBatch(); register it with runBatch: false");
+    const results = await sb.runBatch({
+      code: "n = int(input())\nx = bytearray(n << 20)\nprint(len(x) >> 20)",
+      inputs: ["1", "100", "1", "2"],
+      timeLimitMs: limit * 5,
+      memoryLimitMiB: 64,
+    });
+    assert.deepEqual(results.map((r) => r.status), ["ok", "memory_limit", "ok", "ok"]);
+    assert.deepEqual([0, 2, 3].map((i) => results[i].stdout), ["1\n", "1\n", "2\n"]);
   }, noBatch);
 
   test("runBatch() stops when the listener says so", async () => {
